@@ -1,0 +1,16 @@
+// The registry: one line per claim. Adding a claim = its own header + one line here.
+#pragma once
+
+#include <ssmcheck/claims/haar.hpp>
+#include <ssmcheck/claims/time.hpp>
+
+namespace ssmcheck {
+
+inline ClaimList make_claims() {
+  ClaimList claims;
+  claims.push_back(std::make_unique<HaarClaim>());
+  claims.push_back(std::make_unique<TimeClaim>());
+  return claims;
+}
+
+}  // namespace ssmcheck

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ssmcheck builds with. Idempotent; needs root (or sudo).
+#   scripts/install-deps.sh            build + test dependencies
+#   scripts/install-deps.sh --latex    also the TeX packages used to compile the LaTeX reports
+set -euo pipefail
+pkgs=(build-essential cmake libboost-dev libmpfr-dev libgmp-dev libcli11-dev libfmt-dev libeigen3-dev doctest-dev python3 python3-mpmath)
+if [[ "${1:-}" == "--latex" ]]; then
+  pkgs+=(texlive-latex-base texlive-latex-recommended texlive-pictures texlive-latex-extra)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all ${#pkgs[@]} packages already installed"
+  exit 0
+fi
+SUDO=""
+[[ $(id -u) -ne 0 ]] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# CLI contract: exit codes, one-line errors naming the option and its range, JSON shape, case files.
+# Usage: cli_test.sh PATH/TO/ssmcheck SOURCE_DIR
+set -u
+bin="$1"; src="$2"
+pass=0; fail=0
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+expect() {  # expect CODE PATTERN -- args...
+  local code="$1" pattern="$2"; shift 3
+  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+  if [[ $rc -ne $code ]] || ! grep -qE -- "$pattern" "$tmp/out" "$tmp/err"; then
+    echo "FAIL: ssmcheck $* -> exit $rc (want $code), pattern '$pattern'"; head -3 "$tmp/err"; fail=$((fail+1))
+  else
+    pass=$((pass+1))
+  fi
+  if [[ $code -eq 2 && $(wc -l <"$tmp/err") -ne 1 ]]; then
+    echo "FAIL: ssmcheck $* -> error is not one line"; cat "$tmp/err"; fail=$((fail+1))
+  fi
+}
+
+expect 0 "ssmcheck [0-9]" -- --version
+expect 0 "thm1-haar" -- list
+expect 0 "levels" -- haar --help
+expect 2 "levels.*1 - 20|levels.*1 to 20|range" -- haar --levels 0
+expect 2 "levels.*1 - 20|levels.*1 to 20|range" -- haar --levels 40
+expect 2 "levels" -- haar --levels abc
+expect 2 "w-delta.*negative" -- haar --w-delta 5
+expect 2 "digits.*16" -- --digits 3 haar
+expect 2 "digits.*10000" -- --digits 1000000 haar
+expect 2 "quad-tol.*digits" -- --digits 16 haar --quad-tol 1e-14
+expect 2 "nosuch|Extra|subcommand" -- nosuch
+expect 2 "unknown|not expected|Extra|bogus" -- haar --bogus
+expect 2 "T" -- time --T 0
+expect 2 "check-digits" -- --digits 40 --check-digits 30 time --T 10 --levels 1
+
+# A small Theorem 1 run: refuted as stated (exit 1), with the JSON fields of the issue.
+"$bin" --digits 20 --json haar --levels 2 --w-delta -100 --w-delta -10000 --proj-wavelets none >"$tmp/h.json"; rc=$?
+if [[ $rc -eq 1 ]] && python3 - "$tmp/h.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["claim"] == "thm1-haar" and r["paper"] == "Theorem 1" and r["digits"] == 20
+assert r["verdict"] == "refuted" and isinstance(r["summary"], str)
+row = r["rows"][0]
+for k in ("j", "k", "w_delta", "err_sup", "err_l1", "err_l2"):
+    assert isinstance(row[k], (int, float)), k
+assert r["rounding"]["check_digits"] == 30
+assert any(f["scope"] == "corrected variant" and f["verdict"] == "verified" for f in r["findings"])
+PY
+then pass=$((pass+1)); else echo "FAIL: haar --json"; fail=$((fail+1)); fi
+
+# Case files: a good one runs, malformed ones fail with the file named.
+mkdir -p "$tmp/cases"
+printf 'digits = 20\n[time]\nT = 100\nlevels = 1\nw-delta = [-100]\n' >"$tmp/cases/ok.toml"
+expect 0 "prop1-time" -- all "$tmp/cases/ok.toml"
+printf '[time]\nbogus = 3\n' >"$tmp/bad.toml"
+expect 2 "bad.toml" -- all "$tmp/bad.toml"
+printf 'digits = 20\n' >"$tmp/nosec.toml"
+expect 2 "nosec.toml.*section" -- all "$tmp/nosec.toml"
+printf '[nosuch]\n' >"$tmp/unk.toml"
+expect 2 "unk.toml.*not a claim" -- all "$tmp/unk.toml"
+expect 2 "no such case file" -- all "$tmp/missing.toml"
+mkdir -p "$tmp/empty"
+expect 2 "no case files" -- all "$tmp/empty"
+"$bin" --json all "$tmp/cases" >"$tmp/all.json"
+if python3 -c "import json,sys; d=json.load(open('$tmp/all.json')); assert d['verdict']=='verified' and d['reports'][0]['case']=='ok.toml'"; then
+  pass=$((pass+1)); else echo "FAIL: all --json"; fail=$((fail+1)); fi
+
+# LaTeX: written, and compiled when pdflatex is installed.
+"$bin" --digits 16 --latex "$tmp/t.tex" time --T 10 --levels 1 --w-delta -100 >/dev/null
+if grep -q "toprule" "$tmp/t.tex"; then pass=$((pass+1)); else echo "FAIL: latex output"; fail=$((fail+1)); fi
+if command -v pdflatex >/dev/null; then
+  if (cd "$tmp" && pdflatex -interaction=nonstopmode t.tex >/dev/null 2>&1 && test -s t.pdf); then pass=$((pass+1))
+  else echo "FAIL: pdflatex t.tex"; fail=$((fail+1)); fi
+fi
+
+echo "cli: $pass passed, $fail failed"
+[[ $fail -eq 0 ]]
