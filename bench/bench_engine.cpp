@@ -1,1 +1,65 @@
-int main(){}
+// Benchmark driver; bench/compare_mpmath.py runs it beside mpmath doing the same computation.
+//   bench_engine scan DIGITS T D N      S6 scan (euler), d x N state, T steps: prints seconds and a checksum
+//   bench_engine norms DIGITS J K W     Theorem 1 error norms of psi_{J,K} at w_Delta = W: seconds, L1, L2
+#include <ssmcheck/claims/haar_construction.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+using namespace ssmcheck;
+
+namespace {
+
+template <class S> void scan(long T, int d, int N) {
+  Mat<S> lambda(d, N);
+  for (int i = 0; i < d; ++i)
+    for (int n = 0; n < N; ++n) lambda(i, n) = S(n + 1) / 4;
+  S6Mixer<S> mix(lambda, {Disc::euler, S(1)});
+  Vec<S> x(d), delta(d), B(N), C(N);
+  for (int n = 0; n < N; ++n) { B(n) = S(1) / (n + 1); C(n) = S(1); }
+  const auto t0 = std::chrono::steady_clock::now();
+  for (long t = 1; t <= T; ++t) {
+    for (int i = 0; i < d; ++i) {
+      x(i) = S((t * (i + 3)) % 7) / 7 - S(0.5);
+      delta(i) = softplus(S(x(i) - 1));
+    }
+    mix.advance(x, delta, B);
+  }
+  const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("seconds=%.6f checksum=%.15e\n", sec, to_double(S(mix.scan().output(C)(0))));
+}
+
+template <class S> void norms(int j, int k, double w) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const haar::Triple<S> f(haar::Wavelet<S>::make(j, k), S(w));
+  haar::LevelCache<S> cache(j, S(w));
+  Integrator<S> integ;
+  haar::NormSettings set;
+  set.quad_tol = is_mp_v<S> ? 1e-15 : 1e-11;
+  const auto n = haar::ErrorNorms<S>(f, cache, integ, set).compute();
+  const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("seconds=%.6f l1=%.15e l2=%.15e evaluations=%ld\n", sec, to_double(n.l1), to_double(n.l2), n.evaluations);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: bench_engine scan DIGITS T D N | norms DIGITS J K W\n");
+    return 2;
+  }
+  const std::string mode = argv[1];
+  const int digits = std::atoi(argv[2]);
+  if (mode == "scan" && argc == 6) {
+    with_scalar(digits, [&]<class S>() { scan<S>(std::atol(argv[3]), std::atoi(argv[4]), std::atoi(argv[5])); });
+    return 0;
+  }
+  if (mode == "norms" && argc == 6) {
+    with_scalar(digits, [&]<class S>() { norms<S>(std::atoi(argv[3]), std::atoi(argv[4]), std::atof(argv[5])); });
+    return 0;
+  }
+  std::fprintf(stderr, "usage: bench_engine scan DIGITS T D N | norms DIGITS J K W\n");
+  return 2;
+}

@@ -79,9 +79,14 @@ inline Report run_claim(const Claim& claim, const CommonOptions& common) {
     for (std::size_t t = 0; t < r.tables.size() && t < hi.tables.size(); ++t)
       for (std::size_t i = 0; i < r.tables[t].rows.size() && i < hi.tables[t].rows.size(); ++i)
         for (std::size_t c = 0; c < r.tables[t].rows[i].size() && c < hi.tables[t].rows[i].size(); ++c) {
+          if (r.tables[t].columns[c].by_precision) continue;
           const Cell &a = r.tables[t].rows[i][c], &b = hi.tables[t].rows[i][c];
-          if (a.kind == Cell::Kind::number && b.kind == Cell::Kind::number)
-            worst = std::max(worst, detail::rel_diff(a.text, b.text));
+          if (a.kind != Cell::Kind::number || b.kind != Cell::Kind::number) continue;
+          const double d = detail::rel_diff(a.text, b.text);
+          if (d > worst) {
+            worst = d;
+            r.rounding_where = r.tables[t].name + "." + r.tables[t].columns[c].key;
+          }
         }
     r.check_digits = check;
     r.rounding_estimate = fmt::format("{:.2e}", worst);

@@ -54,8 +54,8 @@ private:
     // Part 1: the clock, streamed for T steps under each realization.
     Table clock{"rows", "clock h_t against t (max over t <= T)",
                 {{"realization", "realization", "realization"}, {"T", "T", "$T$"},
-                 {"max_err", "max|h_t - target|", "$\\max_t |h_t - \\mathrm{target}|$"},
-                 {"bound", "bound", "bound"}}};
+                 {"max_err", "max|h_t - target|", "$\\max_t |h_t - \\mathrm{target}|$", 4, true},
+                 {"bound", "bound", "bound", 4, true}}};
     const S u = unit_roundoff<S>();
     const S one(1), zero(0);
     bool exact_ok = true;
@@ -97,7 +97,7 @@ private:
     Table comp{"composition", "Haar projections with the recovered clock instead of the given time PE (basis discretization)",
                {{"j", "j", "$j$"}, {"k", "k", "$k$"}, {"w_delta", "w_delta", "$w_\\Delta$", 3}, {"signal", "signal", "signal"},
                 {"given_err", "|given-<psi,x>|", "given"}, {"recovered_err", "|recov-<psi,x>|", "recovered"},
-                {"cost", "|recov-given|", "cost"}, {"shifted_cost", "|shifted-given|", "shifted"}}};
+                {"cost", "|recov-given|", "cost"}, {"shifted_cost", "|shifted-given|", "shifted", 4, true}}};
     struct CItem { int j, k; double w; };
     std::vector<CItem> items;
     for (int j = 0; j < o_.levels; ++j)

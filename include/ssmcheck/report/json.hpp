@@ -62,6 +62,7 @@ inline std::string format_json(const Report& r, const std::string& indent = "") 
   out += in + "\"summary\": " + json_string(r.summary) + ",\n";
   out += in + "\"rounding\": {\"check_digits\": " + std::to_string(r.check_digits) +
          ", \"max_rel_diff\": " + (r.rounding_estimate.empty() ? "null" : r.rounding_estimate) +
+         ", \"where\": " + json_string(r.rounding_where) +
          ", \"verdict_stable\": " + (r.verdict_stable ? "true" : "false") + "},\n";
   out += in + "\"construction\": [";
   for (std::size_t i = 0; i < r.construction.size(); ++i)

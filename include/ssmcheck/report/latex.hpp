@@ -38,29 +38,39 @@ inline std::string latex_number(const Cell& c, int sig) {
   return "$" + s.substr(0, e) + "\\times 10^{" + s.substr(e + 1) + "}$";
 }
 
+// Tables longer than a page become longtables (the header repeats on every page).
+inline constexpr std::size_t kLongTableRows = 40;
+
 inline std::string latex_table(const Report& r, const Table& t) {
-  std::string out = "\\begin{table}[htbp]\n\\centering\\small\n";
-  out += "\\caption{" + latex_escape(r.paper + " (" + r.claim + "): " + (t.caption.empty() ? r.title : t.caption)) +
-         ". Verdict: " + std::string(verdict_name(r.verdict)) + "; " + std::to_string(r.digits) +
-         " decimal digits.}\n";
-  out += "\\begin{tabular}{" + std::string(t.columns.size(), 'r') + "}\n\\toprule\n";
-  for (std::size_t c = 0; c < t.columns.size(); ++c) out += (c ? " & " : "") + t.columns[c].latex;
-  out += " \\\\\n\\midrule\n";
+  const std::string caption = "\\caption{" + latex_escape(r.paper + " (" + r.claim + "): " + (t.caption.empty() ? r.title : t.caption)) +
+                              ". Verdict: " + std::string(verdict_name(r.verdict)) + "; " + std::to_string(r.digits) +
+                              " decimal digits.}";
+  std::string head;
+  for (std::size_t c = 0; c < t.columns.size(); ++c) head += (c ? " & " : "") + t.columns[c].latex;
+  head += " \\\\\n";
+  std::string body;
   for (const auto& row : t.rows) {
     for (std::size_t c = 0; c < t.columns.size() && c < row.size(); ++c)
-      out += (c ? " & " : "") + latex_number(row[c], t.columns[c].sig);
-    out += " \\\\\n";
+      body += (c ? " & " : "") + latex_number(row[c], t.columns[c].sig);
+    body += " \\\\\n";
   }
-  out += "\\bottomrule\n\\end{tabular}\n\\end{table}\n";
-  return out;
+  const std::string cols(t.columns.size(), 'r');
+  if (t.rows.size() > kLongTableRows)
+    return "{\\small\n\\begin{longtable}{" + cols + "}\n" + caption + "\\\\\n\\toprule\n" + head +
+           "\\midrule\n\\endfirsthead\n\\toprule\n" + head + "\\midrule\n\\endhead\n\\bottomrule\n\\endfoot\n" + body +
+           "\\end{longtable}}\n";
+  return "\\begin{table}[htbp]\n\\centering\\small\n" + caption + "\n\\begin{tabular}{" + cols + "}\n\\toprule\n" + head +
+         "\\midrule\n" + body + "\\bottomrule\n\\end{tabular}\n\\end{table}\n";
 }
 
 inline std::string latex_document(const std::vector<Report>& reports) {
   std::string out =
-      "% ssmcheck report. Compiles standalone (pdflatex) or \\input into a document that loads booktabs.\n"
+      "% ssmcheck report. Compiles standalone (pdflatex) or \\input into a document that loads booktabs and\n"
+      "% longtable.\n"
       "\\makeatletter\\ifx\\@onlypreamble\\@notprerr\\let\\ssmcheckwrap\\@gobble"
       "\\else\\let\\ssmcheckwrap\\@firstofone\\fi\\makeatother\n"
-      "\\ssmcheckwrap{\\documentclass{article}\\usepackage{booktabs}\\usepackage[margin=2cm]{geometry}"
+      "\\ssmcheckwrap{\\documentclass{article}\\usepackage{booktabs}\\usepackage{longtable}"
+      "\\usepackage[margin=2cm,landscape]{geometry}"
       "\\begin{document}}\n";
   for (const auto& r : reports) {
     out += "% " + r.claim + ": " + std::string(verdict_name(r.verdict)) + " -- " + r.summary + "\n";

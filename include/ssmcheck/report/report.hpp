@@ -39,12 +39,15 @@ struct Cell {
 };
 
 struct Column {
-  Column(std::string k, std::string h, std::string l, int s = 4)
-      : key(std::move(k)), header(std::move(h)), latex(std::move(l)), sig(s) {}
+  Column(std::string k, std::string h, std::string l, int s = 4, bool precision_dependent = false)
+      : key(std::move(k)), header(std::move(h)), latex(std::move(l)), sig(s), by_precision(precision_dependent) {}
   std::string key;     // JSON key
   std::string header;  // terminal header
   std::string latex;   // LaTeX header (math allowed)
   int sig = 4;         // significant digits shown in the terminal and LaTeX
+  // True for quantities that depend on the precision by definition (rounding bounds, measured rounding
+  // errors, quadrature error estimates): left out of the higher-precision comparison.
+  bool by_precision = false;
 };
 
 struct Table {
@@ -83,6 +86,7 @@ struct Report {
   // Precision evidence: the same computation at check_digits; max relative difference over all numbers.
   int check_digits = 0;
   std::string rounding_estimate;  // scientific notation
+  std::string rounding_where;     // table.column where the largest difference occurred
   bool verdict_stable = true;     // the verdict at check_digits agrees
   std::string case_name;
   double seconds = 0;

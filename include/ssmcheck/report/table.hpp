@@ -44,8 +44,9 @@ inline std::string format_terminal(const Report& r) {
   out += fmt::format("== {} ({}): {}\n", r.claim, r.paper, r.title);
   out += fmt::format("   precision: {} decimal digits ({} bits)", r.digits, r.precision_bits);
   if (r.check_digits > 0)
-    out += fmt::format("; rerun at {} digits differs by at most {} (relative){}", r.check_digits,
-                       r.rounding_estimate, r.verdict_stable ? "" : "  VERDICT CHANGES WITH PRECISION");
+    out += fmt::format("; rerun at {} digits differs by at most {} (relative{}){}", r.check_digits,
+                       r.rounding_estimate, r.rounding_where.empty() ? "" : ", in " + r.rounding_where,
+                       r.verdict_stable ? "" : "  VERDICT CHANGES WITH PRECISION");
   out += "\n";
   for (const auto& c : r.construction) out += "   - " + c + "\n";
   out += "\n";
