@@ -33,6 +33,11 @@ expect 2 "nosuch|Extra|subcommand" -- nosuch
 expect 2 "unknown|not expected|Extra|bogus" -- haar --bogus
 expect 2 "T" -- time --T 0
 expect 2 "check-digits" -- --digits 40 --check-digits 30 time --T 10 --levels 1
+expect 2 "T" -- decay --T 0
+expect 2 "disc.*euler|disc.*zoh" -- decay --disc basis
+expect 2 "c.*0.*50|range" -- freeze --c -1
+expect 2 "n 60 must be <= --hist-T 50" -- freeze --n 60 --hist-T 50
+expect 2 "w-delta" -- freeze --w-delta 3
 
 # A small Theorem 1 run: refuted as stated (exit 1), with the JSON fields of the issue.
 "$bin" --digits 20 --json haar --levels 2 --w-delta -100 --w-delta -10000 --proj-wavelets none >"$tmp/h.json"; rc=$?

@@ -11,6 +11,7 @@
 #include <boost/multiprecision/mpfr.hpp>
 
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -133,6 +134,15 @@ template <class S> S softplus_integral(const S& x) {
     return exp(x);
   }
   return -li2(S(-exp(x)));
+}
+
+// A decimal constant, exact to the working precision ("0.01" is not a binary fraction: in MPFR it must not
+// pass through double).
+template <class S> S lit(const char* decimal) {
+  if constexpr (is_mp_v<S>)
+    return S(decimal);
+  else
+    return std::strtod(decimal, nullptr);
 }
 
 template <class S> double to_double(const S& x) {

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import haar_mpmath
+import sensitivity_mpmath as sm
 
 binary = sys.argv[1]
 cases = [(0, 0, -10), (1, 1, -100), (2, 1, -1000), (2, 3, -10000)]
@@ -35,5 +36,30 @@ for digits in (16, 30):
             if rel > tol:
                 failed += 1
                 print(f"MISMATCH digits={digits} j={j} k={k} w={w} {name}: ssmcheck {got!r} mpmath {haar_mpmath.mp.nstr(refv, 20)} rel {rel:.2e}")
+# Lemma 2: the freeze rows of ssmcheck against the recurrence differentiated by mpmath (30 digits).
+sm.mp.mp.dps = 40
+out = subprocess.run([binary, "--digits", "30", "--check-digits", "0", "--json", "freeze", "--T", "100", "--c", "0.5",
+                      "--c", "2"], capture_output=True, text=True)
+rows = json.loads(out.stdout)["rows"]
+model = dict(lam=sm.mp.mpf(1), w=sm.mp.mpf(1), b_delta=sm.mp.mpf(0), w_B=sm.mp.mpf(1), b_B=sm.mp.mpf("0.5"))
+for case, j, x1 in (("j=1 (h0 = 0)", 1, "0"), ("j=2, x1 = 0.3", 2, "0.3")):
+    for c in (0.5, 2.0):
+        for gap in (0, 10, 100):
+            row = next(r for r in rows if r["case"] == case and r["c"] == c and r["t_minus_j"] == gap)
+            ref = sm.sensitivity(sm.freeze_inputs(x1, "0.7", j, c, gap), j, **model)
+            rel = abs(row["sensitivity"] - float(ref)) / float(ref)
+            checked += 1
+            if rel > 1e-13:
+                failed += 1
+                print(f"MISMATCH freeze {case} c={c} gap={gap}: ssmcheck {row['sensitivity']!r} mpmath {sm.mp.nstr(ref, 20)}")
+# The literal Lemma 2 bound fails for j = 2, x1 = 0.3, c = 0.5 in mpmath too.
+ref = sm.sensitivity(sm.freeze_inputs("0.3", "0.7", 2, 0.5, 100), 2, **model)
+xj = sm.mp.mpf("0.7")
+a = sm.mp.diff(lambda v: sm.softplus(v) * v * (v + sm.mp.mpf("0.5")), xj)
+checked += 1
+if not ref < sm.mp.exp(-0.5) * abs(a):
+    failed += 1
+    print("MISMATCH: mpmath does not confirm the Lemma 2 counterexample")
+
 print(f"mpmath reference: {checked - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

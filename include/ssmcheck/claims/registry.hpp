@@ -1,6 +1,8 @@
 // The registry: one line per claim. Adding a claim = its own header + one line here.
 #pragma once
 
+#include <ssmcheck/claims/decay.hpp>
+#include <ssmcheck/claims/freeze.hpp>
 #include <ssmcheck/claims/haar.hpp>
 #include <ssmcheck/claims/time.hpp>
 
@@ -10,6 +12,8 @@ inline ClaimList make_claims() {
   ClaimList claims;
   claims.push_back(std::make_unique<HaarClaim>());
   claims.push_back(std::make_unique<TimeClaim>());
+  claims.push_back(std::make_unique<DecayClaim>());
+  claims.push_back(std::make_unique<FreezeClaim>());
   return claims;
 }
 
