@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import haar_mpmath
+import lti_mpmath
 import sensitivity_mpmath as sm
 
 binary = sys.argv[1]
@@ -60,6 +61,18 @@ checked += 1
 if not ref < sm.mp.exp(-0.5) * abs(a):
     failed += 1
     print("MISMATCH: mpmath does not confirm the Lemma 2 counterexample")
+
+# Corollary 2: the LTI optimum (N -> inf) against the normal equations solved by mpmath.
+out = subprocess.run([binary, "--digits", "30", "--check-digits", "0", "--json", "keep-nth", "--disc", "basis",
+                      "--w-delta", "-100", "--samples", "10"], capture_output=True, text=True)
+lti = json.loads(out.stdout)["tables"]["s4d"]
+for T in (10, 20, 50):
+    row = next(r for r in lti if r["T"] == T and r["N"] == "inf")
+    ref = lti_mpmath.lti_optimum(5, T)
+    checked += 1
+    if abs(row["mse"] - float(ref)) > 1e-15:
+        failed += 1
+        print(f"MISMATCH lti T={T}: ssmcheck {row['mse']!r} mpmath {lti_mpmath.mp.nstr(ref, 20)}")
 
 print(f"mpmath reference: {checked - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

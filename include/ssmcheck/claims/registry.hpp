@@ -4,6 +4,7 @@
 #include <ssmcheck/claims/decay.hpp>
 #include <ssmcheck/claims/freeze.hpp>
 #include <ssmcheck/claims/haar.hpp>
+#include <ssmcheck/claims/keep_nth.hpp>
 #include <ssmcheck/claims/time.hpp>
 
 namespace ssmcheck {
@@ -14,6 +15,7 @@ inline ClaimList make_claims() {
   claims.push_back(std::make_unique<TimeClaim>());
   claims.push_back(std::make_unique<DecayClaim>());
   claims.push_back(std::make_unique<FreezeClaim>());
+  claims.push_back(std::make_unique<KeepNthClaim>());
   return claims;
 }
 

@@ -13,6 +13,10 @@ namespace ssmcheck {
 inline std::string format_table(const Table& t) {
   std::vector<std::vector<std::string>> cells;
   std::vector<std::size_t> width(t.columns.size());
+  std::vector<bool> left(t.columns.size(), true);  // text-only columns align left, numbers right
+  for (const auto& row : t.rows)
+    for (std::size_t c = 0; c < row.size() && c < t.columns.size(); ++c)
+      if (row[c].kind != Cell::Kind::text) left[c] = false;
   for (std::size_t c = 0; c < t.columns.size(); ++c) width[c] = t.columns[c].header.size();
   for (const auto& row : t.rows) {
     std::vector<std::string> r;
@@ -26,7 +30,8 @@ inline std::string format_table(const Table& t) {
   if (!t.caption.empty()) out += t.caption + "\n";
   auto line = [&](const std::vector<std::string>& r) {
     std::string l = " ";
-    for (std::size_t c = 0; c < r.size(); ++c) l += fmt::format(" {:>{}}", r[c], width[c]);
+    for (std::size_t c = 0; c < r.size(); ++c)
+      l += left[c] ? fmt::format(" {:<{}}", r[c], width[c]) : fmt::format(" {:>{}}", r[c], width[c]);
     out += l + "\n";
   };
   std::vector<std::string> head;
