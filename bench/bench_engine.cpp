@@ -1,7 +1,13 @@
 // Benchmark driver; bench/compare_mpmath.py runs it beside mpmath doing the same computation.
 //   bench_engine scan DIGITS T D N      S6 scan (euler), d x N state, T steps: prints seconds and a checksum
 //   bench_engine norms DIGITS J K W     Theorem 1 error norms of psi_{J,K} at w_Delta = W: seconds, L1, L2
+//   bench_engine sensitivity DIGITS T   Lemma 1's S6 (N = 2) sensitivity through the scan over dual numbers,
+//                                       t - j up to T: seconds, the last sensitivity, peak resident memory (kB)
 #include <ssmcheck/claims/haar_construction.hpp>
+#include <ssmcheck/claims/sensitivity.hpp>
+#include <ssmcheck/claims/signals.hpp>
+
+#include <fstream>
 
 #include <chrono>
 #include <cstdio>
@@ -43,6 +49,33 @@ template <class S> void norms(int j, int k, double w) {
   std::printf("seconds=%.6f l1=%.15e l2=%.15e evaluations=%ld\n", sec, to_double(n.l1), to_double(n.l2), n.evaluations);
 }
 
+long peak_rss_kb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+  return -1;
+}
+
+template <class S> void sensitivity(long T) {
+  SelectiveParams<S> p;
+  p.lambda = {S(1), S(1) / 100};
+  p.w_delta = 1;
+  p.w_B = {S(1), S(-1) / 2};
+  p.b_B = {S(1) / 2, S(1)};
+  std::uint64_t seed = 1;
+  const long j = 10;
+  // Inputs generated on the fly from a counter-based hash: nothing of length T is stored.
+  auto x_of = [&](long t) {
+    std::uint64_t st = seed + std::uint64_t(t) * 0x9e3779b97f4a7c15ULL;
+    return S(2 * uniform01(st) - 1);
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto [pts, terms] = measure_sensitivity<S>(p, j, j + T, x_of, {T});
+  const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("seconds=%.6f sensitivity=%s peak_kb=%ld\n", sec, to_sci(pts.back().sensitivity[0], 6).c_str(), peak_rss_kb());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -60,6 +93,10 @@ int main(int argc, char** argv) {
     with_scalar(digits, [&]<class S>() { norms<S>(std::atoi(argv[3]), std::atoi(argv[4]), std::atof(argv[5])); });
     return 0;
   }
-  std::fprintf(stderr, "usage: bench_engine scan DIGITS T D N | norms DIGITS J K W\n");
+  if (mode == "sensitivity" && argc == 4) {
+    with_scalar(digits, [&]<class S>() { sensitivity<S>(std::atol(argv[3])); });
+    return 0;
+  }
+  std::fprintf(stderr, "usage: bench_engine scan DIGITS T D N | norms DIGITS J K W | sensitivity DIGITS T\n");
   return 2;
 }

@@ -53,6 +53,60 @@ for digits, T_c, T_py in ((16, 200000, 2000), (50, 50000, 2000), (100, 20000, 10
     agree = abs(float(c_small["checksum"]) - py_sum) <= 1e-12 * max(1.0, abs(py_sum))
     print(f"{digits:>7} {per_c:>10.4f} {per_py:>10.4f} {per_py / per_c:>8.1f}  {'yes' if agree else 'NO'}")
 
+def mp_sensitivity(dps, T):
+    """Lemma 1's S6 (N = 2, euler) with value and derivative propagated by hand (forward mode), j = 10."""
+    # Same inputs as bench_engine: counter-based splitmix64.
+    mp.mp.dps = dps
+    lam = [mp.mpf(1), mp.mpf(1) / 100]
+    wB, bB = [mp.mpf(1), mp.mpf(-1) / 2], [mp.mpf(1) / 2, mp.mpf(1)]
+    M = (1 << 64) - 1
+
+    def x_of(t):
+        z = (1 + t * 0x9e3779b97f4a7c15 + 0x9e3779b97f4a7c15) & M
+        z = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & M
+        z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & M
+        z = z ^ (z >> 31)
+        return 2 * mp.mpf(z >> 11) / 2**53 - 1
+
+    j = 10
+    h = [mp.mpf(0), mp.mpf(0)]
+    dh = [mp.mpf(0), mp.mpf(0)]
+    t0 = time.perf_counter()
+    for t in range(1, j + T + 1):
+        x = x_of(t)
+        dx = 1 if t == j else 0
+        delta = mp.log1p(mp.exp(x))
+        ddelta = dx / (1 + mp.exp(-x))
+        for n in range(2):
+            a = mp.exp(-lam[n] * delta)
+            da = -lam[n] * ddelta * a
+            B = wB[n] * x + bB[n]
+            u = delta * x * B
+            du = ddelta * x * B + delta * dx * B + delta * x * wB[n] * dx
+            dh[n] = da * h[n] + a * dh[n] + du
+            h[n] = a * h[n] + u
+    return time.perf_counter() - t0, abs(dh[0])
+
+
+print()
+print("Lemma 1 sensitivity (S6, N = 2, forward mode), t - j up to T: ssmcheck at T = 10^6, mpmath at T = 10^4")
+print(f"{'digits':>7} {'ssmcheck s':>11} {'peak MB':>8} {'us/step':>8} {'mpmath us/step':>15} {'ratio':>7}  value agrees at T = 10^4")
+for digits in (16, 50):
+    c = run("sensitivity", digits, 1000000)
+    c_small = run("sensitivity", digits, 10000)
+    py_sec, py_val = mp_sensitivity(digits, 10000)
+    us_c = float(c["seconds"]) / 1e6 * 1e6
+    us_py = py_sec / 1e4 * 1e6
+    a, b = c_small["sensitivity"], mp.nstr(py_val, 7, min_fixed=1, max_fixed=0)
+    if a == "0":
+        verdict = "underflows in double"
+    else:
+        # Mantissa and decimal exponent separately: the values lie far outside the double range.
+        (ma, ea), (mb, eb) = (x.split("e") for x in (a, b))
+        verdict = "yes" if int(ea) == int(eb) and abs(float(ma) - float(mb)) <= 1e-5 * abs(float(mb)) else "NO"
+    print(f"{digits:>7} {float(c['seconds']):>11.2f} {int(c['peak_kb']) / 1024:>8.1f} {us_c:>8.2f} {us_py:>15.1f} "
+          f"{us_py / us_c:>7.1f}  {a} vs {b}: {verdict}")
+
 print()
 print("Theorem 1 error norms at 30 digits (ssmcheck: certified sup + tanh-sinh L1/L2; mpmath: quad L1/L2 only)")
 print(f"{'case':>16} {'ssmcheck s':>11} {'mpmath s':>9} {'ratio':>7}  L1 rel. difference")

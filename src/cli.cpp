@@ -34,6 +34,7 @@ struct Cli {
                "ssmcheck"};
   CommonOptions common;
   bool json = false;
+  bool dry_run = false;
   std::string latex;
   ClaimList claims = make_claims();
   std::vector<std::pair<CLI::App*, Claim*>> subs;
@@ -53,6 +54,7 @@ struct Cli {
         ->check(CLI::Range(0, 2 * kMaxDigits));
     app.add_option("--jobs", common.jobs, "worker threads")->check(CLI::Range(1, 256))->capture_default_str();
     app.add_flag("--json", json, "print JSON instead of the terminal report");
+    app.add_flag("--dry-run", dry_run, "parse and validate the command line and case files, run nothing");
     app.add_option("--latex", latex, "also write the booktabs tables to FILE (standalone or \\input-able)");
     app.require_subcommand(1);
     for (auto& c : claims) {
@@ -203,14 +205,23 @@ int cli_main(int argc, char** argv) {
         if (cli.app.get_option("--check-digits")->count()) c->common.check_digits = cli.common.check_digits;
         if (cli.app.get_option("--jobs")->count()) c->common.jobs = cli.common.jobs;
         for (Claim* claim : c->selected()) {
+          if (cli.dry_run) {
+            claim->validate(c->common);
+            continue;
+          }
           Report r = run_checked(*claim, c->common);
           r.case_name = file.filename().string();
           reports.push_back(std::move(r));
         }
-        if (!cli.json) std::cerr << fmt::format("ran {}\n", file.string());
+        if (!cli.json && !cli.dry_run) std::cerr << fmt::format("ran {}\n", file.string());
       }
+      if (cli.dry_run) return kOk;
       emit(reports, cli.json, cli.latex, true);
       return exit_code(reports);
+    }
+    if (cli.dry_run) {
+      for (Claim* claim : cli.selected()) claim->validate(cli.common);
+      return kOk;
     }
     for (Claim* claim : cli.selected()) reports.push_back(run_checked(*claim, cli.common));
     emit(reports, cli.json, cli.latex, false);

@@ -38,6 +38,12 @@ expect 2 "disc.*euler|disc.*zoh" -- decay --disc basis
 expect 2 "c.*0.*50|range" -- freeze --c -1
 expect 2 "n 60 must be <= --hist-T 50" -- freeze --n 60 --hist-T 50
 expect 2 "w-delta" -- freeze --w-delta 3
+expect 2 "n.*1" -- keep-nth --n 0
+expect 2 "n 60 must be <= --T 50" -- keep-nth --n 60 --T 50
+expect 2 "T.*10000000" -- keep-nth --T 20000000
+expect 2 "w-delta" -- keep-nth --w-delta 10
+expect 2 "disc.*exact" -- keep-nth --disc rk4
+expect 2 "exact evaluator is limited" -- keep-nth --T 200000
 
 # A small Theorem 1 run: refuted as stated (exit 1), with the JSON fields of the issue.
 "$bin" --digits 20 --json haar --levels 2 --w-delta -100 --w-delta -10000 --proj-wavelets none >"$tmp/h.json"; rc=$?
@@ -76,7 +82,8 @@ if python3 -c "import json,sys; d=json.load(open('$tmp/all.json')); assert d['ve
 if grep -q "toprule" "$tmp/t.tex"; then pass=$((pass+1)); else echo "FAIL: latex output"; fail=$((fail+1)); fi
 if command -v pdflatex >/dev/null; then
   # Twice, as longtable settles its column widths through the .aux file.
-  "$bin" --digits 16 --check-digits 0 --latex "$tmp/t.tex" haar --levels 3 --w-delta -100 --w-delta -1e4 >/dev/null
+  "$bin" --digits 16 --check-digits 0 --latex "$tmp/t.tex" all "$src/cases/lem2-freeze.toml" >/dev/null 2>&1
+  grep -q "begin{tikzpicture}" "$tmp/t.tex" || { echo "FAIL: no figure in the freeze report"; fail=$((fail+1)); }
   if (cd "$tmp" && pdflatex -interaction=nonstopmode t.tex >/dev/null 2>&1 && pdflatex -interaction=nonstopmode t.tex >/dev/null 2>&1 \
       && test -s t.pdf && ! grep -q "Rerun" t.log); then pass=$((pass+1))
   else echo "FAIL: pdflatex t.tex"; fail=$((fail+1)); fi

@@ -60,12 +60,15 @@ TEST_CASE("worst-case errors agree with a forward simulation through the mixer")
 
 TEST_CASE("the paper's thresholds select x_(n-1) under mid sampling; the corrected variants select x_n") {
   const Report r = run_keep({"--w-delta", "-1000", "--samples", "2000"});
-  // columns: 7 max e, 8 bound, 9 selects, 10 accuracy, 11 adversarial
+  // columns: 7 max e, 8 bound, 9 selects, 10 mode at T, 11 accuracy, 12 adversarial
   CHECK(row_of(r, "basis, tau = (n-1, n), mid", -1000)[9].text == "x_(n-1)");
   CHECK(row_of(r, "zoh, one channel, tau = s_n + 1/2, left", -1000)[9].text == "x_n");
-  CHECK(row_of(r, "zoh, one channel, tau = s_n + 1/2, left", -1000)[10].approx == 1.0);  // accuracy
+  CHECK(row_of(r, "zoh, one channel, tau = s_n + 1/2, left", -1000)[11].approx == 1.0);  // accuracy
+  CHECK(row_of(r, "basis, tau = (n-1, n), mid", -1000)[10].text == "wrong token");
+  CHECK(row_of(r, "basis, tau = (n-1, n), left", -1000)[10].text == "blend");
+  CHECK(row_of(r, "euler, tau = (n-1, n), mid", -1000)[10].text == "divergence");
   CHECK(row_of(r, "euler, tau = (n-1, n), mid", -1000)[7].approx > 100);                 // diverges with |w|
-  CHECK(row_of(r, "exact, tau = (n-1, n)", -1000)[11].text == "wrong");                  // 0.079 > 1/127
+  CHECK(row_of(r, "exact, tau = (n-1, n)", -1000)[12].text == "wrong");                  // 0.079 > 1/127
 }
 
 TEST_CASE("the continuous construction is certified at |w| = 1e6 and its error follows 2 sqrt(pi/(2|w|))") {

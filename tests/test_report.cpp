@@ -45,6 +45,7 @@ TEST_CASE("JSON report has the fields the issue asks for") {
 
 TEST_CASE("LaTeX: escaping and a document that compiles standalone or \\input") {
   CHECK(latex_escape("a_b%c&d") == "a\\_b\\%c\\&d");
+  CHECK(latex_escape("[0.1,0.2)") == "{[}0.1,0.2)");
   Report r;
   r.claim = "x";
   r.tables.push_back(Table{"rows", "cap", {{"a", "a", "$a$"}}});

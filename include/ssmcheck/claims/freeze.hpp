@@ -168,6 +168,7 @@ private:
     }
     r.tables.push_back(std::move(rows));
     r.tables.push_back(histogram<S>());
+    r.figures.push_back(histogram_figure(r.tables.back()));
 
     r.findings.push_back(
         {"eq. 13 as written: lim |dh_t/dx_j| >= e^{-c} |d(B Delta x_j)/dx_j|", literal_ok ? Verdict::verified : Verdict::refuted,
@@ -211,6 +212,25 @@ private:
       t.add({Cell::str(fmt::format("[{:.1f},{:.1f}{}", b / 10.0, (b + 1) / 10.0, b == 9 ? "]" : ")")), Cell::integer_(s6b[b]),
              Cell::integer_(s6a[b]), Cell::integer_(s4b[b]), Cell::integer_(s4a[b])});
     return t;
+  }
+
+  // Fig. 1 as a pgfplots bar chart of the histogram table: S6 before/after n beside S4D.
+  static Figure histogram_figure(const Table& h) {
+    std::string plot =
+        "\\begin{axis}[ybar, bar width=3pt, width=14cm, height=6cm, xlabel={$e^{-\\lambda\\Delta_t}$ (bin)}, "
+        "ylabel={steps}, symbolic x coords={0.0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9}, xtick=data, "
+        "legend style={at={(0.5,1.02)}, anchor=south, legend columns=4}]\n";
+    const std::array<const char*, 4> names{"S6, $t<n$", "S6, $t\\ge n$", "S4D, $t<n$", "S4D, $t\\ge n$"};
+    for (int series = 0; series < 4; ++series) {
+      plot += "\\addplot coordinates {";
+      for (std::size_t b = 0; b < h.rows.size(); ++b)
+        plot += fmt::format("({:.1f},{}) ", b / 10.0, h.rows[b][series + 1].integer);
+      plot += "};\n";
+    }
+    plot += "\\legend{";
+    for (int series = 0; series < 4; ++series) plot += std::string(series ? "," : "") + "{" + names[series] + "}";
+    plot += "}\n\\end{axis}\n";
+    return {"fig1", h.caption, plot};
   }
 
   FreezeOptions o_;

@@ -153,23 +153,32 @@ private:
         "Delta_k(t) = softplus(w_Delta (t - tau_k)), lambda = 1, B = 1, y = h(tau = n-1) - h(tau = n) (eqs. 32-33; "
         "we take the difference that selects +x_n, the paper prints h1 - h2)",
         "discrete: one step per token, token i at time i-1 (left), i-1/2 (mid) or i (right); Delta_t is the step size",
-        "worst case e(t) = sum_i |W_i(t) - delta_in| over all token sequences (the layer is linear in the tokens)"};
+        "worst case e(t) = sum_i |W_i(t) - delta_in| over all token sequences (the layer is linear in the tokens), at "
+        "every t from n to T for the discrete realizations when T - n <= 2000 (else n, n+1, n+10^k, T), and at n, n+1, "
+        "n+10^k, T for the exact evaluator"};
 
     const auto vars = variants();
     struct Item { std::size_t v; double w; };
     std::vector<Item> items;
     for (std::size_t vi = 0; vi < vars.size(); ++vi)
       for (double w : o_.w_delta) items.push_back({vi, w});
-    // t = n, the first step after it (where a threshold placed after n takes effect) and t = T.
-    std::vector<long> checkpoints{long(o_.n)};
-    if (o_.T > o_.n) checkpoints.push_back(o_.n + 1);
-    if (o_.T > o_.n + 1) checkpoints.push_back(o_.T);
+    // Discrete realizations: every t from n to T when T − n ≤ 2000, else t = n, n + 1, n + 10^k and T. The exact
+    // evaluator (a quadrature per token) uses the sparse set; its weights depend on t only through the
+    // constant F(w(t − τ)), which saturates after one step.
+    std::vector<long> sparse{long(o_.n)};
+    if (o_.T > o_.n) sparse.push_back(o_.n + 1);
+    for (long g = 10; o_.n + g < o_.T; g *= 10) sparse.push_back(o_.n + g);
+    if (o_.T > o_.n + 1) sparse.push_back(o_.T);
+    std::vector<long> every;
+    for (long t = o_.n; t <= o_.T; ++t) every.push_back(t);
+    const bool all_t = o_.T - o_.n <= 2000;
 
     struct Result {
       std::vector<S> worst;          // e(t) at each checkpoint
       std::vector<S> floor;          // rounding level of e(t): 10 t u (1 + Σ|W_i|)
       std::vector<long> selected;    // token with the largest |W_i| at each checkpoint
       std::vector<double> W_last;    // weights at t = T, in double, for sampling
+      std::string mode;              // correct | wrong token | blend | divergence (at t = T)
       double accuracy = 0, adversarial_accuracy = 0;
     };
     std::vector<Result> res(items.size());
@@ -179,6 +188,7 @@ private:
       const S w(items[q].w);
       Integrator<S> integ;
       Result out;
+      const auto& checkpoints = v.disc != "exact" && all_t ? every : sparse;
       for (long t : checkpoints) {
         std::vector<S> W;
         S tail = 0;
@@ -198,12 +208,17 @@ private:
         if (t == checkpoints.back()) {
           out.W_last.resize(t + 1);
           for (long i = 1; i <= t; ++i) out.W_last[i] = to_double(W[i]);
+          // How the layer fails, from the weights: which token it keeps, or a blend, or a blow-up.
+          S wmax = 0, wsum = 0;
+          for (long i = 1; i <= t; ++i) { wmax = std::max(wmax, S(abs(W[i]))); wsum += abs(W[i]); }
+          out.mode = e < S(1e-3) ? "correct" : wmax > 2 ? "divergence" : wmax < S(0.9) || wsum > wmax + S(0.2) ? "blend"
+                     : arg == o_.n ? "x_n, inexact" : "wrong token";
         }
       }
       // Sampled accuracy at t = T over random sequences, and on the adversarial sequence of the worst case.
       std::uint64_t st = o_.seed;
       long correct = 0;
-      const long t = checkpoints.back();
+      const long t = o_.T;
       auto token_value = [&](long v_) { return (double(v_) - (o_.vocab + 1) / 2.0) / ((o_.vocab - 1) / 2.0); };
       std::vector<double> x(t + 1);
       for (long sgi = 0; sgi < o_.samples; ++sgi) {
@@ -228,7 +243,7 @@ private:
                {{"variant", "variant", "variant"}, {"disc", "disc", "disc"}, {"w_delta", "w_delta", "$w_\\Delta$", 3},
                 {"T", "T", "$T$"}, {"n", "n", "$n$"}, {"err_at_n", "e(n)", "$e(n)$"},
                 {"err_after_n", "max e(t>n)", "$\\max_{t>n} e(t)$"}, {"max_err", "max e", "$\\max_t e(t)$"},
-                {"bound", "bound", "bound"}, {"selected", "selects", "selects"},
+                {"bound", "bound", "bound"}, {"selected", "selects", "selects"}, {"mode", "at T", "at $T$"},
                 {"accuracy", "accuracy", "accuracy", 5}, {"adversarial", "adversarial", "adversarial"}}};
     bool literal_ok = false;
     std::vector<std::string> works, fails;
@@ -254,7 +269,8 @@ private:
       const S fl = *std::max_element(out.floor.begin(), out.floor.end());
       auto err_cell = [&](const S& e) { return e < fl ? Cell::str("<" + short_number(Cell::num(fl), 2)) : Cell::num(e); };
       rows.add({Cell::str(v.name), Cell::str(v.disc), Cell::num(S(items[q].w)), Cell::integer_(o_.T), Cell::integer_(o_.n),
-                err_cell(out.worst.front()), err_cell(e_after), err_cell(e_max), bound, Cell::str(selects), Cell::num(S(out.accuracy)),
+                err_cell(out.worst.front()), err_cell(e_after), err_cell(e_max), bound, Cell::str(selects), Cell::str(out.mode),
+                Cell::num(S(out.accuracy)),
                 Cell::str(out.adversarial_accuracy == 1.0 ? "correct" : "wrong")});
       const std::string tag = fmt::format("{} at w = {:g}", v.name, items[q].w);
       if (!v.corrected && v.disc == "exact" && ok) literal_ok = true;

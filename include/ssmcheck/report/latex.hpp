@@ -23,6 +23,9 @@ inline std::string latex_escape(std::string_view s) {
       case '~': out += "\\textasciitilde{}"; break;
       case '^': out += "\\textasciicircum{}"; break;
       case '\\': out += "\\textbackslash{}"; break;
+      // A cell starting with [ right after \\ would be read as \\[length].
+      case '[': out += "{[}"; break;
+      case ']': out += "{]}"; break;
       default: out += c;
     }
   }
@@ -66,15 +69,18 @@ inline std::string latex_table(const Report& r, const Table& t) {
 inline std::string latex_document(const std::vector<Report>& reports) {
   std::string out =
       "% ssmcheck report. Compiles standalone (pdflatex) or \\input into a document that loads booktabs and\n"
-      "% longtable.\n"
+      "% longtable (and pgfplots when the report has figures).\n"
       "\\makeatletter\\ifx\\@onlypreamble\\@notprerr\\let\\ssmcheckwrap\\@gobble"
       "\\else\\let\\ssmcheckwrap\\@firstofone\\fi\\makeatother\n"
       "\\ssmcheckwrap{\\documentclass{article}\\usepackage{booktabs}\\usepackage{longtable}"
-      "\\usepackage[margin=2cm,landscape]{geometry}"
+      "\\usepackage[margin=2cm,landscape]{geometry}\\usepackage{pgfplots}\\pgfplotsset{compat=1.16}"
       "\\begin{document}}\n";
   for (const auto& r : reports) {
     out += "% " + r.claim + ": " + std::string(verdict_name(r.verdict)) + " -- " + r.summary + "\n";
     for (const auto& t : r.tables) out += latex_table(r, t);
+    for (const auto& f : r.figures)
+      out += "\\begin{figure}[htbp]\n\\centering\n\\begin{tikzpicture}\n" + f.pgfplots + "\\end{tikzpicture}\n\\caption{" +
+             latex_escape(r.paper + " (" + r.claim + "): " + f.caption) + "}\n\\end{figure}\n";
   }
   out += "\\ssmcheckwrap{\\end{document}}\n";
   return out;

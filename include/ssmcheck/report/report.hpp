@@ -72,6 +72,13 @@ struct Finding {
   std::string scope = "statement";
 };
 
+// A pgfplots figure: the body of a tikzpicture, data inline, so the .tex file stands alone.
+struct Figure {
+  std::string name;
+  std::string caption;
+  std::string pgfplots;
+};
+
 struct Report {
   std::string claim;    // id from CLAIMS.md, e.g. "thm1-haar"
   std::string paper;    // e.g. "Theorem 1"
@@ -83,6 +90,7 @@ struct Report {
   std::vector<Finding> findings;
   std::vector<std::string> construction;  // constants, discretization, readings of ambiguous formulas
   std::vector<Table> tables;              // tables[0] is the main table ("rows" in JSON)
+  std::vector<Figure> figures;            // emitted by --latex
   // Precision evidence: the same computation at check_digits; max relative difference over all numbers.
   int check_digits = 0;
   std::string rounding_estimate;  // scientific notation
