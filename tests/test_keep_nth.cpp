@@ -1,27 +1,13 @@
 // Corollary 2: weights from the claim's backward products against a forward simulation through the S6 mixer
 // with one-hot inputs, and the documented behaviour of each realization.
-#include <ssmcheck/claims/registry.hpp>
+#include "claim_runner.hpp"
 
 #include <doctest/doctest.h>
 
 using namespace ssmcheck;
 
 namespace {
-Report run_keep(std::vector<std::string> args, int digits = 30) {
-  auto claims = make_claims();
-  Claim* claim = nullptr;
-  for (auto& c : claims)
-    if (c->command() == "keep-nth") claim = c.get();
-  CLI::App app;
-  claim->add_options(*app.add_subcommand("keep-nth"));
-  std::vector<std::string> rev(args.rbegin(), args.rend());
-  rev.push_back("keep-nth");
-  app.parse(rev);
-  CommonOptions common;
-  common.digits = digits;
-  common.check_digits = 0;
-  return run_claim(*claim, common);
-}
+Report run_keep(std::vector<std::string> args, int digits = 30) { return testing::run_command("keep-nth", args, digits); }
 
 // e(t) = Σ_i |W_i(t) − δ_in| by running the two-channel S6 (basis, dt = 1) once per one-hot input.
 double forward_worst(double w, double tau0, double tau1, int n, long t, double pos_offset) {

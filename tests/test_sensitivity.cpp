@@ -1,5 +1,5 @@
 // Dual numbers, the sensitivity through the scan, and the Lemma 1 / Lemma 2 verdicts.
-#include <ssmcheck/claims/registry.hpp>
+#include "claim_runner.hpp"
 #include <ssmcheck/claims/sensitivity.hpp>
 
 #include <doctest/doctest.h>
@@ -51,20 +51,7 @@ TEST_CASE("sensitivity through the scan equals eq. 34: (prod of the later decays
 
 namespace {
 Report run_claim_cmd(const std::string& cmd, std::vector<std::string> args, int digits) {
-  auto claims = make_claims();
-  Claim* claim = nullptr;
-  for (auto& c : claims)
-    if (c->command() == cmd) claim = c.get();
-  REQUIRE(claim != nullptr);
-  CLI::App app;
-  claim->add_options(*app.add_subcommand(cmd));
-  std::vector<std::string> rev(args.rbegin(), args.rend());
-  rev.push_back(cmd);
-  app.parse(rev);
-  CommonOptions common;
-  common.digits = digits;
-  common.check_digits = 0;
-  return run_claim(*claim, common);
+  return testing::run_command(cmd, args, digits);
 }
 }  // namespace
 

@@ -1,32 +1,14 @@
 // Proposition 1 through the claim module: exact clocks, and the half-step cost of composing.
-#include <ssmcheck/claims/registry.hpp>
+#include "claim_runner.hpp"
 
 #include <doctest/doctest.h>
 
 using namespace ssmcheck;
 
+using testing::table;
+
 namespace {
-const Table& table(const Report& r, const std::string& name) {
-  for (const auto& t : r.tables)
-    if (t.name == name) return t;
-  throw std::runtime_error("no table " + name);
-}
-Report run(const std::vector<std::string>& args, int digits) {
-  auto claims = make_claims();
-  Claim* time = nullptr;
-  for (auto& c : claims)
-    if (c->command() == "time") time = c.get();
-  CLI::App app;
-  auto* sub = app.add_subcommand("time");
-  time->add_options(*sub);
-  std::vector<std::string> rev(args.rbegin(), args.rend());
-  rev.push_back("time");
-  app.parse(rev);
-  CommonOptions common;
-  common.digits = digits;
-  common.jobs = 2;
-  return time->compute(common, digits);
-}
+Report run(const std::vector<std::string>& args, int digits) { return testing::run_command("time", args, digits); }
 }  // namespace
 
 TEST_CASE("the clock is exact in double and in MPFR") {

@@ -42,6 +42,24 @@ public:
   virtual Report compute(const CommonOptions& common, int digits) const = 0;
 };
 
+// The common part of every claim: dispatch on the run-time precision to Derived::compute_as<S>(common, r),
+// with the report's header (ids, precision) already filled in.
+template <class Derived> class ScalarClaim : public Claim {
+public:
+  Report compute(const CommonOptions& common, int digits) const final {
+    return with_scalar(digits, [&]<class S>() {
+      Report r;
+      r.claim = id();
+      r.paper = paper();
+      r.title = title();
+      r.digits = digits;
+      r.precision_bits = precision_bits<S>();
+      static_cast<const Derived&>(*this).template compute_as<S>(common, r);
+      return r;
+    });
+  }
+};
+
 using ClaimList = std::vector<std::unique_ptr<Claim>>;
 ClaimList make_claims();  // registry.hpp
 

@@ -18,7 +18,9 @@ struct DecayOptions {
   std::uint64_t seed = 1;
 };
 
-class DecayClaim : public Claim {
+class DecayClaim : public ScalarClaim<DecayClaim> {
+  friend class ScalarClaim<DecayClaim>;
+
 public:
   std::string id() const override { return "lem1-decay"; }
   std::string command() const override { return "decay"; }
@@ -32,18 +34,9 @@ public:
     sub.add_option("--seed", o_.seed, "seed of the random input sequence")->capture_default_str();
   }
 
-  Report compute(const CommonOptions& c, int digits) const override {
-    return with_scalar(digits, [&]<class S>() { return compute_as<S>(c, digits); });
-  }
 
 private:
-  template <class S> Report compute_as(const CommonOptions& c, int digits) const {
-    Report r;
-    r.claim = id();
-    r.paper = paper();
-    r.title = title();
-    r.digits = digits;
-    r.precision_bits = precision_bits<S>();
+  template <class S> void compute_as(const CommonOptions& c, Report& r) const {
     const Disc disc = *parse_disc(o_.disc);
     r.construction = {
         "1-D input x_t ~ U[-1, 1] (seeded), d = 1, N = 2, lambda = (1, 0.01), B_t = (x_t + 0.5, -0.5 x_t + 1)",
@@ -145,7 +138,6 @@ private:
                                   underflow_at >= 0 ? " (beyond, the values underflow this number type)" : "",
                                   short_number(Cell::num(s6_ratio[0]), 4))
                     : "a measured sensitivity exceeds Lemma 1's bound";
-    return r;
   }
 
   DecayOptions o_;

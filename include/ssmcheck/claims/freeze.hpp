@@ -23,7 +23,9 @@ struct FreezeOptions {
   double w_delta = -100;  // Fig. 1: Corollary 2's w_Δ
 };
 
-class FreezeClaim : public Claim {
+class FreezeClaim : public ScalarClaim<FreezeClaim> {
+  friend class ScalarClaim<FreezeClaim>;
+
 public:
   std::string id() const override { return "lem2-freeze"; }
   std::string command() const override { return "freeze"; }
@@ -44,9 +46,6 @@ public:
     if (o_.hist_T < o_.n) throw InputError(fmt::format("--n {} must be <= --hist-T {}", o_.n, o_.hist_T));
   }
 
-  Report compute(const CommonOptions& c, int digits) const override {
-    return with_scalar(digits, [&]<class S>() { return compute_as<S>(c, digits); });
-  }
 
 private:
   // Model of App. B with N = 1: Δ = softplus(x), B = x + 1/2, λ = 1, euler (eq. 36).
@@ -66,13 +65,7 @@ private:
     return log(expm1_(target));  // softplus^{-1}
   }
 
-  template <class S> Report compute_as(const CommonOptions& c, int digits) const {
-    Report r;
-    r.claim = id();
-    r.paper = paper();
-    r.title = title();
-    r.digits = digits;
-    r.precision_bits = precision_bits<S>();
+  template <class S> void compute_as(const CommonOptions& c, Report& r) const {
     r.construction = {
         "App. B model, N = 1: Delta(x) = softplus(x), B(x) = x + 1/2, lambda = 1, euler; x_j = " + fmt::format("{:g}", o_.x_j),
         "after j: x_r = softplus^{-1}((6c/pi^2)/(r-j)^2), so lambda * sum_{r>j} Delta(x_r) -> c from below",
@@ -189,7 +182,6 @@ private:
     r.summary = literal_ok ? "the lower bound holds on every constructed input"
                            : "refuted as written: the (dA_j/dx_j) h_(j-1) term can cancel the input term (sensitivity 0); "
                              "corrected bound e^-c |a + b| verified";
-    return r;
   }
 
   // Fig. 1 for the constructions: e^{−λΔ_t} before and after n for Corollary 2's Δ1(t) = softplus(w_Δ (t − n))

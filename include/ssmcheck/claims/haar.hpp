@@ -48,7 +48,9 @@ inline void add_w_option(CLI::App& sub, const std::string& name, std::vector<dou
       ->take_all();
 }
 
-class HaarClaim : public Claim {
+class HaarClaim : public ScalarClaim<HaarClaim> {
+  friend class ScalarClaim<HaarClaim>;
+
 public:
   std::string id() const override { return "thm1-haar"; }
   std::string command() const override { return "haar"; }
@@ -82,20 +84,12 @@ public:
     if (o_.w_delta.size() < 2) throw InputError("--w-delta needs at least 2 values to fit a rate");
   }
 
-  Report compute(const CommonOptions& c, int digits) const override {
-    return with_scalar(digits, [&]<class S>() { return compute_as<S>(c, digits); });
-  }
 
 private:
   struct Item { int j, k; double w; };
 
-  template <class S> Report compute_as(const CommonOptions& c, int digits) const {
-    Report r;
-    r.claim = id();
-    r.paper = paper();
-    r.title = title();
-    r.digits = digits;
-    r.precision_bits = precision_bits<S>();
+  template <class S> void compute_as(const CommonOptions& c, Report& r) const {
+    const int digits = r.digits;
     r.construction = {
         "lambda = 1, B = 2^{j/2}, Delta_i(s) = softplus(w_Delta (s - t_i)), t = (a, m, b) = (k, k+1/2, k+1)/2^j "
         "(App. A.2, eqs. 18-22); approximant g1 - 2 g2 + g3 evaluated in closed form with the dilogarithm",
@@ -240,7 +234,6 @@ private:
                               worst_p1, worst_p2);
     else
       r.summary = "sup-norm error decreases with |w_Delta| as the theorem states";
-    return r;
   }
 
   double quad_tol(int digits) const {

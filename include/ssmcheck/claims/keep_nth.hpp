@@ -29,7 +29,9 @@ struct KeepNthOptions {
   std::uint64_t seed = 1;
 };
 
-class KeepNthClaim : public Claim {
+class KeepNthClaim : public ScalarClaim<KeepNthClaim> {
+  friend class ScalarClaim<KeepNthClaim>;
+
 public:
   std::string id() const override { return "cor2-keep-nth"; }
   std::string command() const override { return "keep-nth"; }
@@ -56,9 +58,6 @@ public:
       throw InputError(fmt::format("--T {}: the exact evaluator is limited to T <= 100000 (use --disc basis|zoh|euler)", o_.T));
   }
 
-  Report compute(const CommonOptions& c, int digits) const override {
-    return with_scalar(digits, [&]<class S>() { return compute_as<S>(c, digits); });
-  }
 
 private:
   // One realization of the layer: how its weights W_i(t) are obtained.
@@ -139,13 +138,7 @@ private:
     return {W, tail};
   }
 
-  template <class S> Report compute_as(const CommonOptions& c, int digits) const {
-    Report r;
-    r.claim = id();
-    r.paper = paper();
-    r.title = title();
-    r.digits = digits;
-    r.precision_bits = precision_bits<S>();
+  template <class S> void compute_as(const CommonOptions& c, Report& r) const {
     r.construction = {
         fmt::format("n = {}, T = {}, |V| = {}; tokens embedded as x = (v - (|V|+1)/2) / ((|V|-1)/2) in [-1, 1], readout "
                     "= nearest token (the argmax of the linear logits 2 x_v y - x_v^2)",
@@ -315,7 +308,6 @@ private:
                                          "({} of {} discrete realizations of the sweep fail), shifted/one-channel variants work",
                                          fails.size(), items.size())
                            : "not certified by any w_Delta of the sweep";
-    return r;
   }
 
   // The best any LTI layer can do (S4D, N -> inf, and N exponentials): y_t = Σ_{m<t} k_m x_{t−m} with one kernel

@@ -17,7 +17,9 @@ struct TimeOptions {
   std::uint64_t seed = 1;
 };
 
-class TimeClaim : public Claim {
+class TimeClaim : public ScalarClaim<TimeClaim> {
+  friend class ScalarClaim<TimeClaim>;
+
 public:
   std::string id() const override { return "prop1-time"; }
   std::string command() const override { return "time"; }
@@ -32,18 +34,9 @@ public:
     sub.add_option("--seed", o_.seed, "seed of the random test signal")->capture_default_str();
   }
 
-  Report compute(const CommonOptions& c, int digits) const override {
-    return with_scalar(digits, [&]<class S>() { return compute_as<S>(c, digits); });
-  }
 
 private:
-  template <class S> Report compute_as(const CommonOptions& c, int digits) const {
-    Report r;
-    r.claim = id();
-    r.paper = paper();
-    r.title = title();
-    r.digits = digits;
-    r.precision_bits = precision_bits<S>();
+  template <class S> void compute_as(const CommonOptions& c, Report& r) const {
     r.construction = {
         "clock: S6 with d = N = 1, lambda = 0, B = C = 1, input x_t = 1 (App. A.2)",
         "Delta = 1 given directly, and Delta = softplus(log(e - 1)) as a Mamba layer must produce it",
@@ -162,7 +155,6 @@ private:
                                        "(projection change up to {}), removed by a bias shift",
                                        o_.T, short_number(Cell::num(worst_cost), 3))
                          : "the clock deviates from t beyond rounding";
-    return r;
   }
 
   TimeOptions o_;
