@@ -64,8 +64,12 @@ then pass=$((pass+1)); else echo "FAIL: haar --json"; fail=$((fail+1)); fi
 mkdir -p "$tmp/cases"
 printf 'digits = 20\n[time]\nT = 100\nlevels = 1\nw-delta = [-100]\n' >"$tmp/cases/ok.toml"
 expect 0 "prop1-time" -- all "$tmp/cases/ok.toml"
-printf '[time]\nbogus = 3\n' >"$tmp/bad.toml"
-expect 2 "bad.toml" -- all "$tmp/bad.toml"
+printf '[time]\nT = 10\nbogus = 3\n' >"$tmp/bad.toml"
+expect 2 "bad.toml:3: key 'bogus'" -- all "$tmp/bad.toml"
+printf '[time]\nT = 0\n' >"$tmp/bad2.toml"
+expect 2 "bad2.toml:2: key 'T'.*range" -- all "$tmp/bad2.toml"
+expect 2 "shard.*I/N" -- all --shard 3/2 "$tmp/cases"
+expect 2 "shard.*I/N" -- all --shard x "$tmp/cases"
 printf 'digits = 20\n' >"$tmp/nosec.toml"
 expect 2 "nosec.toml.*section" -- all "$tmp/nosec.toml"
 printf '[nosuch]\n' >"$tmp/unk.toml"
@@ -77,7 +81,28 @@ expect 2 "no case files" -- all "$tmp/empty"
 if python3 -c "import json,sys; d=json.load(open('$tmp/all.json')); assert d['verdict']=='verified' and d['reports'][0]['case']=='ok.toml'"; then
   pass=$((pass+1)); else echo "FAIL: all --json"; fail=$((fail+1)); fi
 
+# Shards merged give the JSON of a single run, byte for byte (--no-timing), whatever the split.
+printf 'digits = 16\n[decay]\nT = 100\n' >"$tmp/cases/b.toml"
+printf 'digits = 16\n[freeze]\nT = 100\nc = [1]\n' >"$tmp/cases/c.toml"
+"$bin" --no-timing --json all "$tmp/cases" >"$tmp/single.json"
+"$bin" --no-timing --json all --shard 1/2 "$tmp/cases" >"$tmp/s1.json"
+"$bin" --no-timing --json all --shard 2/2 "$tmp/cases" >"$tmp/s2.json"
+"$bin" merge "$tmp/s2.json" "$tmp/s1.json" >"$tmp/merged.json"
+if cmp -s "$tmp/single.json" "$tmp/merged.json" && [[ $(grep -c '"case"' "$tmp/s1.json") -eq 2 ]]; then pass=$((pass+1))
+else echo "FAIL: merged shards differ from a single run"; diff "$tmp/single.json" "$tmp/merged.json" | head -5; fail=$((fail+1)); fi
+"$bin" --no-timing --jobs 1 --json all "$tmp/cases" >"$tmp/single1.json"
+if cmp -s "$tmp/single.json" "$tmp/single1.json"; then pass=$((pass+1)); else echo "FAIL: output depends on --jobs"; fail=$((fail+1)); fi
+expect 2 "merge.*not the --json output" -- merge "$tmp/bad.toml"
+expect 2 "case .* appears twice" -- merge "$tmp/s1.json" "$tmp/s1.json"
+
 # LaTeX: written, and compiled when pdflatex is installed.
+"$bin" --digits 16 --check-digits 0 --latex "$tmp/ltx/" all "$tmp/cases" >/dev/null 2>&1
+if [[ -f "$tmp/ltx/report.tex" && -f "$tmp/ltx/summary.tex" && -f "$tmp/ltx/b.tex" ]]; then pass=$((pass+1))
+else echo "FAIL: --latex DIR/"; fail=$((fail+1)); fi
+if command -v pdflatex >/dev/null; then
+  if (cd "$tmp/ltx" && pdflatex -interaction=nonstopmode report.tex >/dev/null 2>&1 && pdflatex -interaction=nonstopmode report.tex >/dev/null 2>&1 && test -s report.pdf); then
+    pass=$((pass+1)); else echo "FAIL: pdflatex report.tex"; fail=$((fail+1)); fi
+fi
 "$bin" --digits 16 --latex "$tmp/t.tex" time --T 10 --levels 1 --w-delta -100 >/dev/null
 if grep -q "toprule" "$tmp/t.tex"; then pass=$((pass+1)); else echo "FAIL: latex output"; fail=$((fail+1)); fi
 if command -v pdflatex >/dev/null; then

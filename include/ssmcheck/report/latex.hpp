@@ -66,24 +66,37 @@ inline std::string latex_table(const Report& r, const Table& t) {
          "\\midrule\n" + body + "\\bottomrule\n\\end{tabular}\n\\end{table}\n";
 }
 
-inline std::string latex_document(const std::vector<Report>& reports) {
+// The \input-able body of one report: its tables and figures, no preamble.
+inline std::string latex_body(const Report& r) {
+  std::string out = "% " + r.claim + ": " + std::string(verdict_name(r.verdict)) + " -- " + r.summary + "\n";
+  for (const auto& t : r.tables) out += latex_table(r, t);
+  for (const auto& f : r.figures)
+    out += "\\begin{figure}[htbp]\n\\centering\n\\begin{tikzpicture}\n" + f.pgfplots + "\\end{tikzpicture}\n\\caption{" +
+           latex_escape(r.paper + " (" + r.claim + "): " + f.caption) + "}\n\\end{figure}\n";
+  return out;
+}
+
+inline const char* kLatexPreamble =
+    "\\documentclass{article}\\usepackage{booktabs}\\usepackage{longtable}"
+    "\\usepackage[margin=2cm,landscape]{geometry}\\usepackage{pgfplots}\\pgfplotsset{compat=1.16}";
+
+// One document from \input-able bodies: compiles standalone, or is itself \input-able into a paper.
+inline std::string latex_document(const std::vector<std::string>& bodies) {
   std::string out =
       "% ssmcheck report. Compiles standalone (pdflatex) or \\input into a document that loads booktabs and\n"
       "% longtable (and pgfplots when the report has figures).\n"
       "\\makeatletter\\ifx\\@onlypreamble\\@notprerr\\let\\ssmcheckwrap\\@gobble"
       "\\else\\let\\ssmcheckwrap\\@firstofone\\fi\\makeatother\n"
-      "\\ssmcheckwrap{\\documentclass{article}\\usepackage{booktabs}\\usepackage{longtable}"
-      "\\usepackage[margin=2cm,landscape]{geometry}\\usepackage{pgfplots}\\pgfplotsset{compat=1.16}"
-      "\\begin{document}}\n";
-  for (const auto& r : reports) {
-    out += "% " + r.claim + ": " + std::string(verdict_name(r.verdict)) + " -- " + r.summary + "\n";
-    for (const auto& t : r.tables) out += latex_table(r, t);
-    for (const auto& f : r.figures)
-      out += "\\begin{figure}[htbp]\n\\centering\n\\begin{tikzpicture}\n" + f.pgfplots + "\\end{tikzpicture}\n\\caption{" +
-             latex_escape(r.paper + " (" + r.claim + "): " + f.caption) + "}\n\\end{figure}\n";
-  }
+      "\\ssmcheckwrap{" + std::string(kLatexPreamble) + "\\begin{document}}\n";
+  for (const auto& b : bodies) out += b;
   out += "\\ssmcheckwrap{\\end{document}}\n";
   return out;
+}
+
+inline std::string latex_document(const std::vector<Report>& reports) {
+  std::vector<std::string> bodies;
+  for (const auto& r : reports) bodies.push_back(latex_body(r));
+  return latex_document(bodies);
 }
 
 }  // namespace ssmcheck
