@@ -361,12 +361,11 @@ Report run_checked(const Claim& claim, const CommonOptions& common) {
 }
 
 // Runs one case file with the command line's explicit globals overriding the file's.
-std::vector<Rendered> run_case(const fs::path& file, const Cli& cli, int jobs_override) {
+std::vector<Rendered> run_case(const fs::path& file, const Cli& cli) {
   auto c = parse_case(file);
   if (cli.app.get_option("--digits")->count()) c->common.digits = cli.common.digits;
   if (cli.app.get_option("--check-digits")->count()) c->common.check_digits = cli.common.check_digits;
   if (cli.app.get_option("--jobs")->count()) c->common.jobs = cli.common.jobs;
-  if (jobs_override > 0) c->common.jobs = jobs_override;
   std::vector<Rendered> out;
   for (Claim* claim : c->selected()) {
     if (cli.dry_run) {
@@ -381,8 +380,9 @@ std::vector<Rendered> run_case(const fs::path& file, const Cli& cli, int jobs_ov
   return out;
 }
 
-// Cases in parallel: the MPFR precision is process-wide in Boost 1.74, so each case runs in a child process
-// (one thread each) that writes its rendered reports to a temporary file; results are emitted in case order.
+// Cases in parallel: the MPFR precision is process-wide in Boost 1.74, so each case runs in a child process that
+// writes its rendered reports to a temporary file; results are emitted in case order. Each worker keeps the
+// case's own thread count, so the last, longest case still uses every core.
 std::vector<Rendered> run_cases_parallel(const std::vector<fs::path>& files, const Cli& cli, int processes) {
   struct Outcome { int code = -1; std::string payload; };
   std::vector<Outcome> outcomes(files.size());
@@ -401,7 +401,7 @@ std::vector<Rendered> run_cases_parallel(const std::vector<fs::path>& files, con
       int code = 0;
       std::string payload;
       try {
-        for (const auto& r : run_case(files[next], cli, 1)) payload += serialize(r);
+        for (const auto& r : run_case(files[next], cli)) payload += serialize(r);
       } catch (const InputError& e) {
         code = 2;
         payload = e.what();
@@ -476,7 +476,7 @@ int cli_main(int argc, char** argv) {
         reports = run_cases_parallel(files, cli, processes);
       } else {
         for (const auto& file : files) {
-          for (auto& r : run_case(file, cli, 0)) reports.push_back(std::move(r));
+          for (auto& r : run_case(file, cli)) reports.push_back(std::move(r));
           if (!cli.json && !cli.dry_run) std::cerr << fmt::format("ran {}\n", file.string());
         }
       }

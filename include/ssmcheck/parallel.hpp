@@ -2,6 +2,8 @@
 // the output does not depend on the number of jobs.
 #pragma once
 
+#include <ssmcheck/scalar.hpp>
+
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -31,6 +33,7 @@ template <class F> void parallel_for(std::size_t n, int jobs, F&& fn) {
           next = n;
         }
       }
+      release_thread_caches();
     });
   for (auto& t : pool) t.join();
   if (error) std::rethrow_exception(error);

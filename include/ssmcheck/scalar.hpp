@@ -45,6 +45,10 @@ private:
   unsigned saved_;
 };
 
+// MPFR keeps per-thread caches (constants such as π, exp tables); its manual asks that a thread free them before
+// it terminates. Worker threads call this on exit.
+inline void release_thread_caches() { mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE); }
+
 // Calls f.template operator()<Scalar>() with Scalar = double for digits == 16, mp_float otherwise.
 template <class F> decltype(auto) with_scalar(int digits, F&& f) {
   if (digits < kMinDigits || digits > kMaxDigits)
