@@ -3,7 +3,10 @@
 //   bench_engine norms DIGITS J K W     Theorem 1 error norms of psi_{J,K} at w_Delta = W: seconds, L1, L2
 //   bench_engine sensitivity DIGITS T   Lemma 1's S6 (N = 2) sensitivity through the scan over dual numbers,
 //                                       t - j up to T: seconds, the last sensitivity, peak resident memory (kB)
+//   bench_engine s4dls DIGITS M N C     Corollary 1's S4D-Real least squares (lambda_n = C (n+1)) for the m = M
+//                                       generic-jump target, repeated 3 times: seconds per fit, err_l2, cond(G)
 #include <ssmcheck/claims/haar_construction.hpp>
+#include <ssmcheck/claims/rates_construction.hpp>
 #include <ssmcheck/claims/sensitivity.hpp>
 #include <ssmcheck/claims/signals.hpp>
 
@@ -76,6 +79,17 @@ template <class S> void sensitivity(long T) {
   std::printf("seconds=%.6f sensitivity=%s peak_kb=%ld\n", sec, to_sci(pts.back().sensitivity[0], 6).c_str(), peak_rss_kb());
 }
 
+template <class S> void s4dls(int m, int N, double c) {
+  const auto target = rates::make_target("bench", "generic", rates::generic_jumps<S>(m));
+  const auto family = rates::s4d_family<S>("s4d-real", N, S(c));
+  const int reps = 3;
+  rates::LeastSquares<S> ls;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < reps; ++i) ls = rates::best_approximation(target, family);
+  const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / reps;
+  std::printf("seconds=%.6f err_l2=%s cond=%s\n", sec, to_sci(S(sqrt(ls.err2)), 17).c_str(), to_sci(ls.cond, 4).c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -97,6 +111,10 @@ int main(int argc, char** argv) {
     with_scalar(digits, [&]<class S>() { sensitivity<S>(std::atol(argv[3])); });
     return 0;
   }
-  std::fprintf(stderr, "usage: bench_engine scan DIGITS T D N | norms DIGITS J K W | sensitivity DIGITS T\n");
+  if (mode == "s4dls" && argc == 6) {
+    with_scalar(digits, [&]<class S>() { s4dls<S>(std::atoi(argv[3]), std::atoi(argv[4]), std::atof(argv[5])); });
+    return 0;
+  }
+  std::fprintf(stderr, "usage: bench_engine scan DIGITS T D N | norms DIGITS J K W | sensitivity DIGITS T | s4dls DIGITS M N C\n");
   return 2;
 }

@@ -44,6 +44,12 @@ expect 2 "T.*10000000" -- keep-nth --T 20000000
 expect 2 "w-delta" -- keep-nth --w-delta 10
 expect 2 "disc.*exact" -- keep-nth --disc rk4
 expect 2 "exact evaluator is limited" -- keep-nth --T 200000
+expect 2 "n-max 13 must be a multiple of 3" -- rates --n-max 13
+expect 2 "m.*1 - 64|range" -- rates --m 0
+expect 2 "digits 50 is too low for N = 30.*needs --digits >= " -- rates --n-max 30 --families s4d-real
+expect 2 "fourier-n-max 12 must be a multiple of 3 and >= --n-max 21" -- rates --fourier-n-max 12
+expect 2 "jump-at.*distinct" -- rates --jump-at 0.3 --jump-at 0.3
+expect 2 "cells 1" -- rates --cells 1
 
 # A small Theorem 1 run: refuted as stated (exit 1), with the JSON fields of the issue.
 "$bin" --digits 20 --json haar --levels 2 --w-delta -100 --w-delta -10000 --proj-wavelets none >"$tmp/h.json"; rc=$?

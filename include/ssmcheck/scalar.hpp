@@ -94,9 +94,12 @@ template <class S, class MpfrFn> S mpfr_unary(const S& x, MpfrFn fn) {
 }  // namespace detail
 
 // Elementary functions with one spelling for both types (ADL finds Boost's for mp_float).
-using std::abs, std::exp, std::log, std::sqrt, std::pow, std::ldexp, std::isfinite;
+using std::abs, std::exp, std::log, std::sqrt, std::pow, std::ldexp, std::isfinite, std::floor, std::cos, std::sin,
+    std::log10;
 using boost::multiprecision::abs, boost::multiprecision::exp, boost::multiprecision::log,
-    boost::multiprecision::sqrt, boost::multiprecision::pow, boost::multiprecision::ldexp;
+    boost::multiprecision::sqrt, boost::multiprecision::pow, boost::multiprecision::ldexp,
+    boost::multiprecision::floor, boost::multiprecision::cos, boost::multiprecision::sin,
+    boost::multiprecision::log10;
 
 template <class S> S log1p_(const S& x) { return detail::mpfr_unary(x, mpfr_log1p); }
 template <class S> S expm1_(const S& x) { return detail::mpfr_unary(x, mpfr_expm1); }

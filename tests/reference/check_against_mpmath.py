@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Runs `ssmcheck haar --json` and compares its L1, L2 and |e(b)| with the independent mpmath evaluation in
-haar_mpmath.py, and the Proposition 1 clock with exact integers. Exit 0 when every value agrees to the
+haar_mpmath.py, the Proposition 1 clock with exact integers, and Corollary 1 (rates_reference.py). Exit 0 when every value agrees to the
 stated relative tolerance. Usage: check_against_mpmath.py PATH/TO/ssmcheck"""
 import json
 import subprocess
@@ -8,6 +8,7 @@ import sys
 
 import haar_mpmath
 import lti_mpmath
+import rates_reference as rr
 import sensitivity_mpmath as sm
 
 binary = sys.argv[1]
@@ -73,6 +74,32 @@ for T in (10, 20, 50):
     if abs(row["mse"] - float(ref)) > 1e-15:
         failed += 1
         print(f"MISMATCH lti T={T}: ssmcheck {row['mse']!r} mpmath {lti_mpmath.mp.nstr(ref, 20)}")
+
+# Corollary 1: best K-term Haar errors against exact rational arithmetic (dyadic jumps) or mpmath (generic jumps),
+# and S4D least-squares errors against Gram matrices integrated by mpmath.quad and solved by mpmath.lu_solve.
+out = subprocess.run([binary, "--digits", "40", "--check-digits", "0", "--json", "rates", "--m", "1", "--m", "4",
+                      "--cells", "0", "--n-max", "12", "--fourier-n-max", "12", "--haar-n-max", "60", "--w-n-max", "0",
+                      "--families", "haar", "--families", "s4d-real", "--families", "s4d-lin", "--families", "fourier",
+                      "--real-scale", "3"], capture_output=True, text=True)
+rates = json.loads(out.stdout)
+for row in rates["tables"]["haar_series"]:
+    if row["N"] not in (3, 12, 30, 60):
+        continue
+    kind = row["target"].split()[1]
+    rr.mp.mp.dps = 60
+    e2, _ = rr.best_k_term_err(row["m"], kind, row["N"] // 3)
+    ref = float(rr.mp.sqrt(rr.mp.mpf(e2.numerator) / e2.denominator if kind == "dyadic" else e2))
+    checked += 1
+    if abs(row["err_l2"] - ref) > 1e-14 * max(ref, 1e-300) and not (ref == 0 and row["err_l2"] == 0):
+        failed += 1
+        print(f"MISMATCH rates haar {row['target']} N={row['N']}: ssmcheck {row['err_l2']!r} reference {ref!r}")
+for row in rates["rows"]:
+    if row["family"] in ("s4d-real", "s4d-lin", "fourier") and row["N"] in (3, 9) and row["target"] == "m=1 generic":
+        ref = float(rr.s4d_err(1, "generic", row["family"], row["N"], 3, dps=40))
+        checked += 1
+        if abs(row["err_l2"] - ref) > 1e-14 * ref:
+            failed += 1
+            print(f"MISMATCH rates {row['family']} N={row['N']}: ssmcheck {row['err_l2']!r} mpmath {ref!r}")
 
 print(f"mpmath reference: {checked - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

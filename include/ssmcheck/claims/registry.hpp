@@ -5,6 +5,7 @@
 #include <ssmcheck/claims/freeze.hpp>
 #include <ssmcheck/claims/haar.hpp>
 #include <ssmcheck/claims/keep_nth.hpp>
+#include <ssmcheck/claims/rates.hpp>
 #include <ssmcheck/claims/time.hpp>
 
 namespace ssmcheck {
@@ -16,6 +17,7 @@ inline ClaimList make_claims() {
   claims.push_back(std::make_unique<DecayClaim>());
   claims.push_back(std::make_unique<FreezeClaim>());
   claims.push_back(std::make_unique<KeepNthClaim>());
+  claims.push_back(std::make_unique<RatesClaim>());
   return claims;
 }
 

@@ -12,6 +12,19 @@
 
 #include <stdexcept>
 
+// Boost 1.74's Eigen adaptor gives NumTraits<mp_float> no infinity()/quiet_NaN(), which Eigen's generic
+// hypot uses for its inf/NaN corner cases (reached from SelfAdjointEigenSolver and the SVDs). MPFR's own
+// hypot is correctly rounded and handles those cases, so Eigen is pointed at it.
+namespace Eigen::internal {
+template <> struct hypot_impl<ssmcheck::mp_float> {
+  static ssmcheck::mp_float run(const ssmcheck::mp_float& x, const ssmcheck::mp_float& y) {
+    ssmcheck::mp_float r;
+    mpfr_hypot(r.backend().data(), x.backend().data(), y.backend().data(), MPFR_RNDN);
+    return r;
+  }
+};
+}  // namespace Eigen::internal
+
 namespace ssmcheck {
 
 template <class S> using Mat = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>;
