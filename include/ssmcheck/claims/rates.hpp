@@ -515,8 +515,9 @@ private:
       if (std::find(names.begin(), names.end(), row[0].text) == names.end()) names.push_back(row[0].text);
     (void)targets;
     for (const auto& name : names) {
-      std::string plot = "\\begin{axis}[ymode=log, width=12cm, height=7cm, xlabel={$N$}, ylabel={$\\|\\rho-G_N\\|_{L^2}$}, "
-                         "legend pos=outer north east, title={" + latex_escape(name) + "}]\n";
+      std::string plot = fmt::format("\\begin{{axis}}[ymode=log, width=12cm, height=7cm, xlabel={{$N$}}, "
+                                     "ylabel={{$\\|\\rho-G_N\\|_{{L^2}}$}}, legend pos=outer north east, title={{{}}}]\n",
+                                     latex_escape(name));
       std::vector<std::string> legend;
       for (const char* fam : {"haar", "s4d-real", "s4d-lin", "fourier"}) {
         std::string coords;
@@ -525,16 +526,16 @@ private:
               row[5].approx > 0)
             coords += fmt::format("({},{:.6e}) ", row[3].integer, row[5].approx);
         if (coords.empty()) continue;
-        plot += "\\addplot+[mark size=1.5pt] coordinates {" + coords + "};\n";
+        fmt::format_to(std::back_inserter(plot), "\\addplot+[mark size=1.5pt] coordinates {{{}}};\n", coords);
         legend.push_back(std::string(fam) == "haar" ? "Mamba ($N/3$ Haar)" : fam);
       }
       plot += "\\legend{";
-      for (std::size_t i = 0; i < legend.size(); ++i) plot += (i ? "," : "") + std::string("{") + legend[i] + "}";
+      for (std::size_t i = 0; i < legend.size(); ++i) fmt::format_to(std::back_inserter(plot), "{}{{{}}}", i ? "," : "", legend[i]);
       plot += "}\n\\end{axis}\n";
-      std::string id = "rates-" + name;
+      std::string id = fmt::format("rates-{}", name);
       for (auto& ch : id)
         if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '-';
-      out.push_back({id, "L2 error versus N, Mamba (ideal Haar, w_Delta -> -inf) and S4D families: " + name, plot});
+      out.push_back({id, fmt::format("L2 error versus N, Mamba (ideal Haar, w_Delta -> -inf) and S4D families: {}", name), plot});
     }
     return out;
   }

@@ -5,6 +5,7 @@
 #include <ssmcheck/claims/freeze.hpp>
 #include <ssmcheck/claims/haar.hpp>
 #include <ssmcheck/claims/keep_nth.hpp>
+#include <ssmcheck/claims/mqar.hpp>
 #include <ssmcheck/claims/rates.hpp>
 #include <ssmcheck/claims/time.hpp>
 
@@ -18,6 +19,7 @@ inline ClaimList make_claims() {
   claims.push_back(std::make_unique<FreezeClaim>());
   claims.push_back(std::make_unique<KeepNthClaim>());
   claims.push_back(std::make_unique<RatesClaim>());
+  claims.push_back(std::make_unique<MqarClaim>());
   return claims;
 }
 
