@@ -118,6 +118,54 @@ inline Sequence make_sequence(const Task& t, Family fam, std::uint64_t seed) {
   return s;
 }
 
+// Zoology format (Arora et al.'s MQAR generator, the data the field trains on), mapped onto the construction's token
+// sets: Zoology vocabulary V_z, keys from [1, V_z/2), values from [V_z/2, V_z), filler 0. The construction is built for
+// κ_c = V_z/2 − 1 keys (key token t ↦ key t − 1) and V_z/2 + 1 values (value token t ↦ t − V_z/2, filler ↦ V_z/2).
+// `pairs` key-value pairs with distinct keys; each key queried once after the pairs, at positions drawn from a
+// power law (u = U^{1/a}, a = 0.01, Zoology's default: queries cluster right after the pairs); filler 0 (or random
+// values) elsewhere; the query must return its value.
+struct ZoologyTask {
+  int vocab = 128, pairs = 8, T = 100;
+  bool random_filler = false;
+  double power_a = 0.01;
+  Task construction() const { return Task{vocab / 2 - 1, vocab / 2 + 1, T, false}; }
+};
+
+inline Sequence make_zoology(const ZoologyTask& z, std::uint64_t seed) {
+  std::uint64_t st = seed;
+  const Task t = z.construction();
+  Sequence s;
+  std::vector<int> keys(t.kappa);
+  std::iota(keys.begin(), keys.end(), 0);
+  shuffle(keys, st);
+  keys.resize(z.pairs);
+  std::vector<int> vals(z.pairs);
+  for (auto& v : vals) v = uniform_int(st, z.vocab - z.vocab / 2);
+  for (int i = 0; i < z.pairs; ++i) {
+    s.tokens.push_back(key_token(t, keys[i]));
+    s.tokens.push_back(value_token(t, vals[i]));
+  }
+  const int L = z.T - 2 * z.pairs, filler = z.vocab / 2;  // filler 0 is value index V_z/2
+  std::vector<int> region(L, -1), order(z.pairs);
+  std::iota(order.begin(), order.end(), 0);
+  shuffle(order, st);
+  for (int q : order) {
+    int pos = int(std::pow(uniform01(st), 1.0 / z.power_a) * (L - 1));
+    while (region[pos] >= 0) pos = (pos + 1) % L;  // collisions: next free slot
+    region[pos] = q;
+  }
+  for (int p = 0; p < L; ++p) {
+    if (region[p] < 0) {
+      s.tokens.push_back(value_token(t, z.random_filler ? uniform_int(st, z.vocab - z.vocab / 2) : filler));
+    } else {
+      s.query_pos.push_back(int(s.tokens.size()));
+      s.target.push_back(vals[region[p]]);
+      s.tokens.push_back(key_token(t, keys[region[p]]));
+    }
+  }
+  return s;
+}
+
 // ------------------------------------------------------------------------------------------- Lemma 4 (JL)
 
 // M ∈ R^{p×n} with entries ±1/√p from the seed. Stored as signs; inner products of columns are exact integers / p.

@@ -4,6 +4,8 @@
 #include <ssmcheck/claims/decay.hpp>
 #include <ssmcheck/claims/freeze.hpp>
 #include <ssmcheck/claims/haar.hpp>
+#include <ssmcheck/claims/induction.hpp>
+#include <ssmcheck/claims/jl.hpp>
 #include <ssmcheck/claims/keep_nth.hpp>
 #include <ssmcheck/claims/mqar.hpp>
 #include <ssmcheck/claims/rates.hpp>
@@ -20,6 +22,8 @@ inline ClaimList make_claims() {
   claims.push_back(std::make_unique<KeepNthClaim>());
   claims.push_back(std::make_unique<RatesClaim>());
   claims.push_back(std::make_unique<MqarClaim>());
+  claims.push_back(std::make_unique<JlClaim>());
+  claims.push_back(std::make_unique<InductionClaim>());
   return claims;
 }
 
