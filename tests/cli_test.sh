@@ -38,6 +38,22 @@ expect 2 "disc.*euler|disc.*zoh" -- decay --disc basis
 expect 2 "c.*0.*50|range" -- freeze --c -1
 expect 2 "n 60 must be <= --hist-T 50" -- freeze --n 60 --hist-T 50
 expect 2 "w-delta" -- freeze --w-delta 3
+expect 2 "kappa" -- mqar --kappa 0
+expect 2 "vocab" -- mqar --vocab 1
+expect 2 "mixer" -- mqar --mixer s5
+expect 2 "T 20 is too short for kappa = 8" -- mqar --kappa 8 --T 20
+expect 2 "exhaustive-T.*allowed up to 2e6" -- mqar --kappa 3 --vocab 8 --exhaustive-T 20
+expect 2 "silu-search needs --sigma silu" -- mqar --silu-search
+expect 2 "max-d" -- mqar --mixer s4d --kappa 30 --vocab 512 --step 1
+expect 2 "zoology" -- mqar --format zoology --kappa 20 --vocab 32
+expect 1 "VERDICT thm2-mqar-mamba" -- --digits 16 mqar --mixer mamba --kappa 2 --vocab 4 --samples 20 --edge-samples 5
+expect 0 "VERDICT thm2-mqar-mamba Theorem 2: verified" -- --digits 16 mqar --mixer mamba --kappa 2 --vocab 4 --samples 20 --step 1
+expect 2 "n" -- jl --n 1
+expect 2 "trials" -- jl --trials 0
+expect 0 "VERDICT lem4-jl" -- --digits 16 jl --n 16 --trials 20
+expect 2 "w-delta" -- induction --w-delta -1
+expect 2 "disc" -- induction --disc exact
+expect 2 "vocab" -- induction --vocab 2
 expect 2 "n.*1" -- keep-nth --n 0
 expect 2 "n 60 must be <= --T 50" -- keep-nth --n 60 --T 50
 expect 2 "T.*10000000" -- keep-nth --T 20000000
