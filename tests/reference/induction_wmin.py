@@ -4,16 +4,15 @@ a = exp(-softplus(-w)), stays a normal binary64 number, i.e. (T - 2) softplus(-w
 Usage: induction_wmin.py [T ...]"""
 import sys
 
-from mpmath import mp, mpf, log, exp, findroot
+from mpmath import mp, mpf, log, expm1
 
 mp.dps = 30
 
 
 def w_min(T):
-    g = lambda w: (T - 2) * log(1 + exp(-w)) - 1022 * log(2)
-    if g(mpf("1e-30")) <= 0:
-        return mpf(0)
-    return findroot(g, mpf(10))
+    # (T - 2) log(1 + e^-w) = 1022 ln 2  <=>  w = -log(expm1(1022 ln 2 / (T - 2)))
+    w = -log(expm1(1022 * log(2) / mpf(T - 2)))
+    return max(w, mpf(0))
 
 
 for T in [int(a) for a in sys.argv[1:]] or [100, 1000, 10**5, 10**7]:
