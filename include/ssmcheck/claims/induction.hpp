@@ -348,7 +348,8 @@ private:
                                      w, in.name, double(tot.correct) / double(std::max(1L, tot.scored)), short_number(Cell::num(tot.margin), 3));
                 }
               }
-              if (!corrected) double_gap_literal = 1075;  // 2^{-G} < 2^{-1074}: zero in binary64
+              // 2^{-G} is zero in binary64 once G exceeds the smallest subnormal's exponent (1074)
+              if (!corrected) double_gap_literal = 1 - std::numeric_limits<double>::min_exponent + std::numeric_limits<double>::digits;
             }
         ok[{mname, vname}] = all_ok;
       }

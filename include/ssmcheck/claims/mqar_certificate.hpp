@@ -391,8 +391,6 @@ template <class F> long for_each_input(const Task& t, F&& fn) {
   std::vector<int> order(K);
   std::iota(order.begin(), order.end(), 0);
   long count = 0;
-  std::vector<int> vals(K, 0);
-  std::function<void(int, Sequence&)> rec;
   do {
     // values of the pairs: V^K
     std::vector<int> v(K, 0);
