@@ -83,7 +83,7 @@ public:
     sub.add_option("--format", o_.format, "paper (eq. 46-47) or zoology (shared vocabulary: keys [1, V/2), values [V/2, V), filler 0)")
         ->check(CLI::IsMember({"paper", "zoology"}))->capture_default_str();
     sub.add_flag("--random-filler", o_.random_filler, "Zoology format: random values instead of filler 0 between queries");
-    sub.add_option("--max-d", o_.max_d, "largest embedding size d to build (dense d x d gate for Theorem 4: ~8 d^2 bytes)")
+    sub.add_option("--max-d", o_.max_d, "largest embedding size d to build (the embedding is d x (kappa + |V|) in each precision)")
         ->check(CLI::Range(1L, 20000L))->capture_default_str();
     sub.add_option("--exhaustive-T", o_.exhaustive_T, "also run every input of the format of this length (tiny kappa, |V|; 0: off)")
         ->check(CLI::Range(0, 64));
@@ -152,37 +152,6 @@ private:
     return m == MixerKind::s6 ? "thm2-mqar-mamba" : m == MixerKind::mamba2 ? "thm3-mqar-mamba2" : "thm4-mqar-s4d";
   }
 
-  // Margin of one sequence: min over its query positions of logit[target] − max_{l ≠ target} logit[l].
-  template <class T> struct SeqResult {
-    T margin = std::numeric_limits<double>::infinity();
-    int worst_query = -1;
-    int correct = 0;
-    T scale = 0;  // max |logit|, for the near-tie test
-  };
-  template <class T> static SeqResult<T> run_sequence(model::Block<T>& blk, const mqar::Sequence& s) {
-    using std::abs;
-    blk.reset();
-    SeqResult<T> r;
-    std::size_t q = 0;
-    for (int pos = 0; pos < int(s.tokens.size()); ++pos) {
-      blk.push(s.tokens[pos]);
-      if (q < s.query_pos.size() && s.query_pos[q] == pos) {
-        const Vec<T> z = blk.logits();
-        const int tgt = s.target[q];
-        T best_other = -std::numeric_limits<double>::infinity();
-        for (Eigen::Index l = 0; l < z.size(); ++l) {
-          if (l != tgt && z(l) > best_other) best_other = z(l);
-          r.scale = std::max(r.scale, T(abs(z(l))));
-        }
-        const T m = z(tgt) - best_other;
-        if (m > 0) ++r.correct;
-        if (r.worst_query < 0 || m < r.margin) { r.margin = m; r.worst_query = pos; }
-        ++q;
-      }
-    }
-    return r;
-  }
-
   static std::string tokens_text(const mqar::Task& t, const std::vector<int>& tokens, int mark) {
     std::string out;
     for (int i = 0; i < int(tokens.size()); ++i) {
@@ -241,12 +210,17 @@ private:
     const std::size_t chunks = std::size_t(std::min<long>(n, 64));
     struct Acc { long correct = 0, queries = 0, dups = 0, near_ties = 0; double margin = std::numeric_limits<double>::infinity(); long worst = -1; std::vector<long> ties; };
     std::vector<Acc> acc(chunks);
-    parallel_for(chunks, jobs, [&](std::size_t ch) {
-      model::Block<double> blk(cf.wd);
+    const auto prep = std::make_shared<const model::Prepared<double>>(cf.wd, true);
+    // One Block per worker (its pair cache carries over), the chunks dealt round-robin: which worker runs a chunk
+    // does not change its numbers, so the result does not depend on --jobs.
+    const std::size_t workers = std::size_t(std::max(1, std::min<int>(jobs, int(chunks))));
+    parallel_for(workers, jobs, [&](std::size_t wk) {
+     model::Block<double> blk(prep);
+     for (std::size_t ch = wk; ch < chunks; ch += workers) {
       Acc a;
       for (long i = long(ch); i < n; i += long(chunks)) {
         const auto s = gen(i);
-        const auto res = run_sequence(blk, s);
+        const auto res = mqar::run_sequence(blk, s);
         a.correct += res.correct;
         a.queries += long(s.query_pos.size());
         a.dups += s.duplicate_keys;
@@ -257,6 +231,7 @@ private:
         if (a.worst < 0 || res.margin < a.margin) { a.margin = res.margin; a.worst = i; }
       }
       acc[ch] = std::move(a);
+     }
     });
     Acc tot;
     for (const auto& a : acc) {
@@ -271,12 +246,12 @@ private:
       }
     }
     model::Block<S> blk_s(cf.ws);
-    model::Block<double> blk_d(cf.wd);
+    model::Block<double> blk_d(prep);
     std::sort(tot.ties.begin(), tot.ties.end());
     if (tot.ties.size() > kMaxTies) tot.ties.resize(kMaxTies);  // beyond: counted in double (reported as undecided)
     for (long i : tot.ties) {  // near-ties decide the count in the working precision
       const auto s = gen(i);
-      tot.correct += run_sequence(blk_s, s).correct - run_sequence(blk_d, s).correct;
+      tot.correct += mqar::run_sequence(blk_s, s).correct - mqar::run_sequence(blk_d, s).correct;
     }
     Sampled<S> r;
     r.correct = tot.correct;
@@ -285,7 +260,7 @@ private:
     r.n = n;
     r.undecided = tot.near_ties - long(tot.ties.size());
     r.worst = gen(tot.worst);
-    const auto ws = run_sequence(blk_s, r.worst);
+    const auto ws = mqar::run_sequence(blk_s, r.worst);
     r.worst_margin = ws.margin;
     r.worst_query = ws.worst_query;
     return r;
@@ -321,7 +296,7 @@ private:
     s.query_pos = {r.cert.witness_query};
     s.target = {r.cert.witness_target};
     model::Block<S> blk(cf.ws);
-    r.witness_margin = run_sequence(blk, s).margin;
+    r.witness_margin = mqar::run_sequence(blk, s).margin;
     r.witness_fits = int(s.tokens.size()) == o_.T;
     return r;
   }
@@ -468,7 +443,7 @@ private:
                 long correct = 0, queries = 0;
                 double mn = std::numeric_limits<double>::infinity();
                 const long n = mqar::for_each_input(te, [&](const mqar::Sequence& s) {
-                  const auto res = run_sequence(blk, s);
+                  const auto res = mqar::run_sequence(blk, s);
                   correct += res.correct;
                   queries += long(s.query_pos.size());
                   mn = std::min(mn, res.margin);

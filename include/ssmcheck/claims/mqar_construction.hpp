@@ -365,7 +365,7 @@ template <class S> BlockWeights<S> build(const Task& t, const Spec& sp, Built& i
   w.B_s4d = Vec<S>::Ones(1);
   w.C_s4d = Vec<S>::Ones(1);
   w.gated = true;  // gate = identity linear map: ỹ_t = x_t ⊙ y_t
-  w.W_g = Mat<S>::Identity(w.d, w.d);
+  w.W_g = Mat<S>();  // the identity (BlockWeights: empty W_g), not stored as a dense d x d matrix
   w.b_g = Vec<S>::Zero(w.d);
   w.gate_act = Act::identity;
   w.W_o = Mat<S>::Zero(V, w.d);
@@ -388,6 +388,42 @@ template <class S> BlockWeights<S> build(const Task& t, const Spec& sp, Built& i
     info.change = "output bias b_o,l = -k beta <M e_l, 1_p>: the gate passes k (M e_j + beta 1_p), whose shift adds "
                   "k beta <M e_l, 1_p> (of size ~ k beta) to logit l";
   return w;
+}
+
+// ------------------------------------------------------------------------------------------------ scoring
+
+// Margin of one sequence: min over its query positions of logit[target] − max_{l ≠ target} logit[l].
+template <class T> struct SeqResult {
+  T margin = std::numeric_limits<double>::infinity();
+  int worst_query = -1;
+  int correct = 0;
+  T scale = 0;  // max |logit|, for the near-tie test
+};
+// The readout inputs at the query positions are collected and read out together (one W_o product per sequence).
+template <class T> SeqResult<T> run_sequence(model::Block<T>& blk, const mqar::Sequence& s) {
+  using std::abs;
+  blk.reset();
+  SeqResult<T> r;
+  const Eigen::Index nq = Eigen::Index(s.query_pos.size());
+  Mat<T> Y(blk.prepared().sparse ? blk.prepared().W_u.cols() : blk.prepared().w->d, nq);
+  Eigen::Index q = 0;
+  for (int pos = 0; pos < int(s.tokens.size()) && q < nq; ++pos) {
+    blk.push(s.tokens[pos]);
+    if (s.query_pos[q] == pos) Y.col(q++) = blk.readout_input();
+  }
+  const Mat<T> Z = blk.readouts(Y.leftCols(q));
+  for (Eigen::Index k = 0; k < q; ++k) {
+    const int tgt = s.target[k];
+    T best_other = -std::numeric_limits<double>::infinity();
+    for (Eigen::Index l = 0; l < Z.rows(); ++l) {
+      if (l != tgt && Z(l, k) > best_other) best_other = Z(l, k);
+      r.scale = std::max(r.scale, T(abs(Z(l, k))));
+    }
+    const T m = Z(tgt, k) - best_other;
+    if (m > 0) ++r.correct;
+    if (r.worst_query < 0 || m < r.margin) { r.margin = m; r.worst_query = s.query_pos[k]; }
+  }
+  return r;
 }
 
 }  // namespace ssmcheck::mqar

@@ -10,7 +10,13 @@
 #include <ssmcheck/engine/mixers.hpp>
 #include <ssmcheck/scalar.hpp>
 
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <unordered_map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ssmcheck::model {
@@ -68,7 +74,7 @@ template <class S> struct BlockWeights {
   // S4D (eq. 6): Δ = 1, constant B, C ∈ R^N, Λ (d × N).
   Vec<S> B_s4d, C_s4d;
   Disc disc = Disc::zoh;
-  // Gate (14g): ỹ = σ_g(W_g x + b_g) ⊙ y when `gated`.
+  // Gate (14g): ỹ = σ_g(W_g x + b_g) ⊙ y when `gated`; an empty W_g stands for the identity (Theorem 4's gate).
   bool gated = false;
   Mat<S> W_g;
   Vec<S> b_g;
@@ -96,6 +102,30 @@ template <class S> void add_matvec(Vec<S>& y, const Mat<S>& A, const Vec<S>& x, 
     if (x(i) != 0) y += x(i) * A.col(i);
 }
 
+// A matrix kept as the nonzeros of each column, when at most a quarter of its entries are nonzero (the selection
+// matrices [I|0] of B and C, one-hot readouts): y += A x then visits only the nonzeros of A and x, adding the same
+// products x_i A_ri to each y_r in the same column order as A x.
+template <class S> struct SparseColumns {
+  std::vector<std::vector<std::pair<Eigen::Index, S>>> cols;
+  bool empty() const { return cols.empty(); }
+  static SparseColumns of(const Mat<S>& A) {
+    SparseColumns sc;
+    Eigen::Index nnz = 0;
+    for (Eigen::Index i = 0; i < A.size(); ++i) nnz += A.data()[i] != 0;
+    if (A.size() == 0 || 4 * nnz > A.size()) return sc;
+    sc.cols.resize(std::size_t(A.cols()));
+    for (Eigen::Index c = 0; c < A.cols(); ++c)
+      for (Eigen::Index r = 0; r < A.rows(); ++r)
+        if (A(r, c) != 0) sc.cols[std::size_t(c)].emplace_back(r, A(r, c));
+    return sc;
+  }
+  template <class X, class Y> void add_product(Y&& y, const X& x) const {
+    for (Eigen::Index c = 0; c < x.size(); ++c)
+      if (x(c) != 0)
+        for (const auto& [r, v] : cols[std::size_t(c)]) y(r) += x(c) * v;
+  }
+};
+
 // A B, skipping the zero entries of both (the embeddings and the selection matrices of the constructions are
 // sparse; in MPFR the dense product of a d × d identity with the embedding would dominate the run time).
 template <class S> Mat<S> sparse_product(const Mat<S>& A, const Mat<S>& B) {
@@ -111,73 +141,160 @@ template <class S> Mat<S> sparse_product(const Mat<S>& A, const Mat<S>& B) {
   return out;
 }
 
+// What a Block needs besides its state, derived from the weights once per configuration and shared (read-only) by
+// every Block of it, one per thread: the per-token tables (gate, Mamba-2's projections and Δ), the constant S6 step
+// sizes when W_Δ = 0, and the nonzero pattern of the readout W_o.
+template <class S> struct Prepared {
+  const BlockWeights<S>* w = nullptr;
+  bool sparse = true;       // sparsity shortcuts on (off: the straightforward dense pass)
+  bool frozen = false;      // every λ = 0 (Ā = 1): h += φ ⊙ x̂ ⊗ B
+  bool column_lambda = false;
+  bool const_delta = false;  // S6 with W_Δ = 0: Δ = softplus(b_Δ) at every step
+  Mat<S> gate_tok, u_tok, B_tok, C_tok;
+  std::vector<S> delta2_tok;
+  Vec<S> delta;  // the constant Δ (const_delta)
+  // frozen: the input coefficient φ = input_coefficient(λ = 0, Δ) per channel when Δ does not depend on the token
+  // (S4D: Δ = 1; S6 with W_Δ = 0), per token for Mamba-2 (scalar Δ); empty otherwise.
+  Vec<S> phi;
+  std::vector<S> phi2_tok;
+  // The readout compressed: W_o y = W_u (P y), where W_u holds the distinct nonzero columns of W_o and P sums the
+  // entries of y whose W_o columns are equal (cls[i] = index of channel i's column in W_u, -1 for a zero column).
+  // Exact algebra; with one nonzero y entry per class (every construction here) the same rounding as W_o y.
+  std::vector<Eigen::Index> cls;
+  Eigen::Index live_lo = 0, live_hi = 0;  // the channels with a nonzero readout column lie in [live_lo, live_hi)
+  // Gated: per token, whether its gate column is sparse (at most a quarter of the live rows nonzero) and its nonzeros.
+  std::vector<char> gate_sparse;
+  std::vector<std::vector<Eigen::Index>> gate_nz;
+  Mat<S> W_u;
+  SparseColumns<S> W_u_sp, W_B_sp, W_C_sp, W_delta_sp;  // the sparse ones among W_u and S6's W_B, W_C, W_Δ
+
+  Prepared(const BlockWeights<S>& weights, bool sparse_) : w(&weights), sparse(sparse_) {
+    const BlockWeights<S>& W = weights;
+    const Mat<S> lam = W.mixer == MixerKind::mamba2 ? Mat<S>::Constant(W.d, W.N, W.lambda2) : W.lambda;
+    frozen = sparse && W.mixer != MixerKind::delta_t;
+    for (Eigen::Index i = 0; i < lam.size(); ++i) frozen = frozen && lam.data()[i] == 0;
+    column_lambda = true;
+    for (Eigen::Index n = 0; n < lam.cols(); ++n)
+      for (Eigen::Index i = 1; i < lam.rows(); ++i) column_lambda = column_lambda && lam(i, n) == lam(0, n);
+    const Eigen::Index V = W.E.cols();
+    if (W.gated) {
+      gate_tok = W.W_g.size() == 0 ? Mat<S>(W.E) : sparse_product(W.W_g, W.E);  // empty W_g: the identity
+      for (Eigen::Index c = 0; c < V; ++c)
+        for (Eigen::Index i = 0; i < W.d; ++i) gate_tok(i, c) = activate(W.gate_act, S(gate_tok(i, c) + W.b_g(i)), W.silu_scale);
+    }
+    if (W.mixer == MixerKind::mamba2) {
+      u_tok = sparse_product(W.W_u, W.E);
+      B_tok = sparse_product(W.W_Bin, W.E);
+      C_tok = sparse_product(W.W_Cin, W.E);
+      delta2_tok.resize(V);
+      for (Eigen::Index c = 0; c < V; ++c) delta2_tok[c] = softplus(S(W.w_delta2.dot(W.E.col(c)) + W.b_delta2));
+    }
+    if (W.mixer == MixerKind::s6 || W.mixer == MixerKind::delta_t) {
+      const_delta = sparse && W.W_delta.isZero(0);
+      if (const_delta) delta = W.b_delta.unaryExpr([](const S& z) { return softplus(z); });
+    }
+    const Discretization<S> disc{W.disc, S(1)};
+    if (frozen && (W.mixer == MixerKind::s4d || const_delta)) {
+      phi.resize(W.d);
+      for (Eigen::Index i = 0; i < W.d; ++i) phi(i) = input_coefficient(disc, S(0), W.mixer == MixerKind::s4d ? S(1) : delta(i));
+    }
+    if (frozen && W.mixer == MixerKind::mamba2)
+      for (const S& dl : delta2_tok) phi2_tok.push_back(input_coefficient(disc, S(0), dl));
+    live_hi = W.d;
+    if (sparse) {
+      compress_readout(W.W_o);
+      if (W.gated) {
+        gate_sparse.assign(std::size_t(V), 0);
+        gate_nz.resize(std::size_t(V));
+        for (Eigen::Index c = 0; c < V; ++c) {
+          auto& nz = gate_nz[std::size_t(c)];
+          for (Eigen::Index i = live_lo; i < live_hi; ++i)
+            if (gate_tok(i, c) != 0) nz.push_back(i);
+          gate_sparse[std::size_t(c)] = 4 * Eigen::Index(nz.size()) <= live_hi - live_lo;
+          if (!gate_sparse[std::size_t(c)]) nz.clear();
+        }
+      }
+      if (W.mixer == MixerKind::s6 || W.mixer == MixerKind::delta_t) {
+        W_B_sp = SparseColumns<S>::of(W.W_B);
+        W_C_sp = SparseColumns<S>::of(W.W_C);
+        if (!const_delta) W_delta_sp = SparseColumns<S>::of(W.W_delta);
+      }
+    }
+  }
+
+private:
+  void compress_readout(const Mat<S>& W_o) {
+    cls.assign(std::size_t(W_o.cols()), -1);
+    std::vector<Eigen::Index> reps;  // the first channel of each class
+    std::unordered_map<std::size_t, std::vector<Eigen::Index>> by_hash;
+    for (Eigen::Index i = 0; i < W_o.cols(); ++i) {
+      if (W_o.col(i).isZero(0)) continue;
+      std::size_t h = 0;
+      for (Eigen::Index r = 0; r < W_o.rows(); ++r) h = h * 1000003u ^ std::hash<double>{}(double(W_o(r, i)));
+      auto& bucket = by_hash[h];
+      for (Eigen::Index c : bucket)
+        if (W_o.col(reps[std::size_t(c)]) == W_o.col(i)) { cls[std::size_t(i)] = c; break; }
+      if (cls[std::size_t(i)] < 0) {
+        cls[std::size_t(i)] = Eigen::Index(reps.size());
+        bucket.push_back(Eigen::Index(reps.size()));
+        reps.push_back(i);
+      }
+    }
+    live_lo = W_o.cols();
+    live_hi = 0;
+    for (Eigen::Index i = 0; i < W_o.cols(); ++i)
+      if (cls[std::size_t(i)] >= 0) live_lo = std::min(live_lo, i), live_hi = i + 1;
+    if (live_hi == 0) live_lo = 0;
+    W_u.resize(W_o.rows(), Eigen::Index(reps.size()));
+    for (std::size_t c = 0; c < reps.size(); ++c) W_u.col(Eigen::Index(c)) = W_o.col(reps[c]);
+    W_u_sp = SparseColumns<S>::of(W_u);
+  }
+};
+
 // Streams one token sequence through the block; `logits()` after `push(token)` gives the output at that position.
-// Quantities that depend on the token alone (embedding, gate, Mamba-2's projections and Δ) are computed once per
-// vocabulary entry; when W_Δ = 0 the S6 step sizes are the constant softplus(b_Δ). `sparse = false` turns off the
+// Quantities that depend on the token alone (embedding, gate, Mamba-2's projections and Δ) come from the shared
+// Prepared tables; when W_Δ = 0 the S6 step sizes are the constant softplus(b_Δ). `sparse = false` turns off the
 // sparsity shortcuts (the straightforward dense forward pass, for the benchmark and as a cross-check).
 template <class S> class Block {
 public:
-  explicit Block(const BlockWeights<S>& w, bool sparse = true)
-      : w_(w), scan_(initial_lambda(w), Discretization<S>{w.disc, S(1)}), sparse_(sparse) {
-    frozen_ = sparse;
-    frozen_ = frozen_ && w.mixer != MixerKind::delta_t;
-    column_lambda_ = true;
-    for (Eigen::Index n = 0; n < scan_.lambda().cols(); ++n)
-      for (Eigen::Index i = 1; i < scan_.lambda().rows(); ++i) column_lambda_ = column_lambda_ && scan_.lambda()(i, n) == scan_.lambda()(0, n);
-    for (Eigen::Index i = 0; i < scan_.lambda().size(); ++i) frozen_ = frozen_ && scan_.lambda().data()[i] == 0;
-    const Eigen::Index V = w.E.cols();
-    if (w.gated) {
-      gate_tok_ = sparse_product(w.W_g, w.E);
-      for (Eigen::Index c = 0; c < V; ++c)
-        for (Eigen::Index i = 0; i < w.d; ++i) gate_tok_(i, c) = activate(w.gate_act, S(gate_tok_(i, c) + w.b_g(i)), w.silu_scale);
-    }
-    if (w.mixer == MixerKind::mamba2) {
-      u_tok_ = sparse_product(w.W_u, w.E);
-      B_tok_ = sparse_product(w.W_Bin, w.E);
-      C_tok_ = sparse_product(w.W_Cin, w.E);
-      delta2_tok_.resize(V);
-      for (Eigen::Index c = 0; c < V; ++c) delta2_tok_[c] = softplus(S(w.w_delta2.dot(w.E.col(c)) + w.b_delta2));
-    }
-    if (w.mixer == MixerKind::s6 || w.mixer == MixerKind::delta_t) {
-      const_delta_ = sparse && w.W_delta.isZero(0);
-      if (const_delta_) delta_ = w.b_delta.unaryExpr([](const S& z) { return softplus(z); });
-    }
+  explicit Block(const BlockWeights<S>& w, bool sparse = true) : Block(std::make_shared<const Prepared<S>>(w, sparse)) {}
+  explicit Block(std::shared_ptr<const Prepared<S>> prep)
+      : prep_(std::move(prep)), w_(*prep_->w), scan_(initial_lambda(w_), Discretization<S>{w_.disc, S(1)}), sparse_(prep_->sparse) {
+    if (prep_->const_delta) delta_ = prep_->delta;
     reset();
   }
 
   void reset() {
     scan_.state().setZero();
     const int K = std::max({w_.conv.K(), w_.conv_B.K(), w_.conv_C.K(), 1});
-    hist_.assign(K, Vec<S>());
-    hist_u_.assign(K, Vec<S>());
-    hist_B_.assign(K, Vec<S>());
-    hist_C_.assign(K, Vec<S>());
+    hist_.assign(K, -1);  // -1: the zero padding before the sequence
   }
 
   // Advances by one token: embedding, convolution(s), mixer step; the output is computed lazily by `output()`.
   void push(int token) {
     token_ = token;
-    rotate_in(hist_, w_.E.col(token));
+    std::rotate(hist_.begin(), hist_.begin() + 1, hist_.end());
+    hist_.back() = token;
     if (w_.mixer == MixerKind::mamba2) {
-      rotate_in(hist_u_, u_tok_.col(token));
-      rotate_in(hist_B_, B_tok_.col(token));
-      rotate_in(hist_C_, C_tok_.col(token));
-      xhat_ = conv(w_.conv, hist_u_);
-      B_ = conv(w_.conv_B, hist_B_);
-      C_ = conv(w_.conv_C, hist_C_);
-      delta2_ = delta2_tok_[token];
+      conv(xhat_, w_.conv, prep_->u_tok);  // x̂ = σ(conv_u(W_u x)), B = σ(conv_B(W_B x)), C = σ(conv_C(W_C x))
+      conv(B_, w_.conv_B, prep_->B_tok);
+      conv(C_, w_.conv_C, prep_->C_tok);
+      delta2_ = prep_->delta2_tok[token];
     } else {
-      xhat_ = conv(w_.conv, hist_);
+      conv_pair_cached();  // x̂ = σ(conv(x)) (14b)
       if (w_.mixer == MixerKind::s6 || w_.mixer == MixerKind::delta_t) {
-        if (!const_delta_) {
+        if (!prep_->const_delta) {
           Vec<S> z = w_.b_delta;
-          add_matvec(z, w_.W_delta, xhat_, sparse_);
+          if (prep_->W_delta_sp.empty()) add_matvec(z, w_.W_delta, xhat_, sparse_);
+          else prep_->W_delta_sp.add_product(z, xhat_);
           delta_ = z.unaryExpr([](const S& v) { return softplus(v); });
         }
-        B_ = Vec<S>::Zero(w_.N);
-        add_matvec(B_, w_.W_B, xhat_, sparse_);
+        B_ = Vec<S>::Zero(w_.N);  // B = W_B x̂, C = W_C x̂ (14d-e)
+        if (prep_->W_B_sp.empty()) add_matvec(B_, w_.W_B, xhat_, sparse_);
+        else prep_->W_B_sp.add_product(B_, xhat_);
         C_ = Vec<S>::Zero(w_.N);
-        add_matvec(C_, w_.W_C, xhat_, sparse_);
+        if (prep_->W_C_sp.empty()) add_matvec(C_, w_.W_C, xhat_, sparse_);
+        else prep_->W_C_sp.add_product(C_, xhat_);
       } else {
         if (delta_.size() != w_.d) delta_ = Vec<S>::Ones(w_.d);
         B_ = w_.B_s4d;
@@ -187,21 +304,66 @@ public:
     advance_mixer();
   }
 
-  // ỹ_t (gated or not) at the current position.
+  // ỹ_t (gated or not) at the current position. In the sparse pass only the live channels (Prepared::live_lo..hi)
+  // are tracked, in the state and here; the others are zero (their readout columns are zero).
   Vec<S> output() const {
     Vec<S> y = Vec<S>::Zero(w_.d);
     const auto& h = scan_.state();
     if (!sparse_) y.noalias() = h * C_;  // y_t = h_t C_t (14g)
-    else
+    else {
+      const Eigen::Index lo = prep_->live_lo, len = prep_->live_hi - prep_->live_lo;
       for (Eigen::Index n = 0; n < C_.size(); ++n)
-        if (C_(n) != 0) y += C_(n) * h.col(n);
-    if (w_.gated) y = y.cwiseProduct(gate_tok_.col(token_));  // ỹ_t = σ(Linear(x_t)) ⊙ y_t
+        if (C_(n) != 0) y.segment(lo, len) += C_(n) * h.col(n).segment(lo, len);
+    }
+    if (w_.gated) y = y.cwiseProduct(prep_->gate_tok.col(token_));  // ỹ_t = σ(Linear(x_t)) ⊙ y_t
     return y;
   }
-  Vec<S> logits() const {
-    Vec<S> z = w_.b_o;
-    add_matvec(z, w_.W_o, output(), sparse_);
-    return z;
+  Vec<S> logits() const { return readouts(readout_input()).col(0); }
+
+  // What the readout takes at the current position: ỹ in the dense pass; in the sparse pass P ỹ, the entries of ỹ
+  // summed by readout column class (Prepared::cls), from the live rows only and, when the gate of the current
+  // token is sparse, only where it is nonzero. Each ỹ_i is the same sum Σ_n C_n h_in (times the gate) as output().
+  Vec<S> readout_input() const {
+    if (!sparse_) return output();
+    const auto& P = *prep_;
+    const auto& h = scan_.state();
+    Vec<S> yc = Vec<S>::Zero(P.W_u.cols());
+    const Eigen::Index lo = P.live_lo, len = P.live_hi - P.live_lo;
+    if (w_.gated && !P.gate_nz.empty() && P.gate_sparse[std::size_t(token_)]) {
+      for (const Eigen::Index i : P.gate_nz[std::size_t(token_)]) {
+        if (P.cls[std::size_t(i)] < 0) continue;
+        S y = 0;
+        for (Eigen::Index n = 0; n < C_.size(); ++n)
+          if (C_(n) != 0) y += C_(n) * h(i, n);
+        y = y * P.gate_tok(i, token_);
+        if (y != 0) yc(P.cls[std::size_t(i)]) += y;
+      }
+      return yc;
+    }
+    Vec<S> y = Vec<S>::Zero(len);
+    for (Eigen::Index n = 0; n < C_.size(); ++n)
+      if (C_(n) != 0) y += C_(n) * h.col(n).segment(lo, len);
+    if (w_.gated) y = y.cwiseProduct(P.gate_tok.col(token_).segment(lo, len));
+    for (Eigen::Index i = 0; i < len; ++i)
+      if (P.cls[std::size_t(lo + i)] >= 0 && y(i) != 0) yc(P.cls[std::size_t(lo + i)]) += y(i);
+    return yc;
+  }
+
+  // logits = W_o ỹ + b_o for several positions at once, the columns of Y being their readout_input()s. Sparse pass:
+  // W_u (P ỹ), as one matrix product when W_u is dense (a JL readout: W_u is streamed once for all the queries of a
+  // sequence instead of once per query), through W_u's nonzeros when it is sparse. Dense pass: W_o ỹ.
+  Mat<S> readouts(const Mat<S>& Y) const {
+    Mat<S> Z;
+    const auto& P = *prep_;
+    if (!sparse_) Z.noalias() = w_.W_o * Y;
+    else if (P.W_u.cols() == 0) Z = Mat<S>::Zero(P.W_u.rows(), Y.cols());
+    else if (P.W_u_sp.empty()) Z.noalias() = P.W_u * Y;
+    else {
+      Z = Mat<S>::Zero(P.W_u.rows(), Y.cols());
+      for (Eigen::Index q = 0; q < Y.cols(); ++q) P.W_u_sp.add_product(Z.col(q), Y.col(q));
+    }
+    Z.colwise() += w_.b_o;
+    return Z;
   }
 
   const Mat<S>& state() const { return scan_.state(); }
@@ -209,7 +371,8 @@ public:
   const Vec<S>& B() const { return B_; }
   const Vec<S>& C() const { return C_; }
   // σ_g(W_g x + b_g) for a token (only when gated).
-  auto gate(int token) const { return gate_tok_.col(token); }
+  auto gate(int token) const { return prep_->gate_tok.col(token); }
+  const Prepared<S>& prepared() const { return *prep_; }
 
   // The features of an adjacent token pair (prev = -1: the zero padding before the sequence): with a size-2
   // convolution x̂_t, B_t and C_t depend on (x_{t-1}, x_t) alone. Resets the state.
@@ -224,41 +387,114 @@ private:
     if (w.mixer == MixerKind::mamba2) return Mat<S>::Constant(w.d, w.N, w.lambda2);
     return w.lambda;
   }
-  static void rotate_in(std::vector<Vec<S>>& hist, Vec<S> v) {
-    for (std::size_t k = 0; k + 1 < hist.size(); ++k) hist[k] = std::move(hist[k + 1]);
-    hist.back() = std::move(v);
-  }
-  Vec<S> conv(const Conv<S>& c, const std::vector<Vec<S>>& hist) const {
-    Vec<S> z = c.bias;
-    const int K = c.K(), H = int(hist.size());
-    for (int k = 0; k < K; ++k) {
-      const Vec<S>& in = hist[H - K + k];
-      if (in.size() == 0) continue;  // before the sequence: zero padding
-      z += c.W[k].cwiseProduct(in);
+  // out = σ(bias + Σ_k W[k] ⊙ table.col(x_{t-(K-1)+k})), the token history read through a per-token table (the
+  // embedding, or Mamba-2's W_u E, W_B E, W_C E); positions before the sequence contribute nothing.
+  void conv(Vec<S>& out, const Conv<S>& c, const Mat<S>& table) const {
+    const int K = c.K(), H = int(hist_.size());
+    if (K == 2 && hist_[H - 2] >= 0) {  // the size-2 convolution of every construction, in one pass
+      out = c.bias + c.W[0].cwiseProduct(table.col(hist_[H - 2])) + c.W[1].cwiseProduct(table.col(hist_[H - 1]));
+    } else {
+      out = c.bias;
+      for (int k = 0; k < K; ++k)
+        if (hist_[H - K + k] >= 0) out += c.W[k].cwiseProduct(table.col(hist_[H - K + k]));
     }
-    for (Eigen::Index i = 0; i < z.size(); ++i) z(i) = activate(c.act, z(i), w_.silu_scale);
-    return z;
+    if (c.act == Act::relu) out = out.cwiseMax(S(0));
+    else if (c.act == Act::silu)
+      for (Eigen::Index i = 0; i < out.size(); ++i) out(i) = activate(c.act, out(i), w_.silu_scale);
   }
+  // x̂ = σ(conv(x)) through the pair cache: in the sparse pass with a size-2 convolution x̂_t depends on
+  // (x_{t-1}, x_t) alone, and where it has at most d/4 nonzeros (every construction here after the ReLU, but for a
+  // few pairs) its nonzeros are kept the first time the pair occurs and scattered back afterwards: the same numbers
+  // without the d-wide convolution. At most kPairPool cached nonzeros per Block; pairs beyond are recomputed.
+  static constexpr std::size_t kPairKeys = std::size_t(1) << 22, kPairPool = std::size_t(1) << 22;
+  void conv_pair_cached() {
+    const bool was_known = xnz_known_;  // xnz_ lists every nonzero of the current xhat_
+    xnz_known_ = false;
+    const Eigen::Index V = w_.E.cols();
+    const int H = int(hist_.size());
+    const std::size_t key = std::size_t(hist_[H - 2] + 1) * std::size_t(V) + std::size_t(hist_.back());
+    if (!sparse_ || w_.conv.K() != 2 || std::size_t(V + 1) * std::size_t(V) > kPairKeys) {
+      conv(xhat_, w_.conv, w_.E);
+      return;
+    }
+    if (pair_.empty()) pair_.assign(std::size_t(V + 1) * std::size_t(V), PairEntry{});
+    PairEntry& e = pair_[key];
+    if (e.state == PairEntry::cached) {
+      if (was_known && xhat_.size() == w_.d)
+        for (const Eigen::Index i : xnz_) xhat_(i) = 0;  // only the previous nonzeros
+      else
+        xhat_.setZero(w_.d);
+      xnz_.clear();
+      for (std::uint32_t k = e.off; k < e.off + e.len; ++k) {
+        xhat_(pair_pool_[k].first) = pair_pool_[k].second;
+        xnz_.push_back(pair_pool_[k].first);
+      }
+      xnz_known_ = true;
+      return;
+    }
+    conv(xhat_, w_.conv, w_.E);
+    if (e.state == PairEntry::unknown) {
+      Eigen::Index nnz = 0;
+      for (Eigen::Index i = 0; i < xhat_.size(); ++i) nnz += xhat_(i) != 0;
+      if (4 * nnz > xhat_.size() || pair_pool_.size() + std::size_t(nnz) > kPairPool) {
+        e.state = PairEntry::uncached;
+        return;
+      }
+      e.state = PairEntry::cached;
+      e.off = std::uint32_t(pair_pool_.size());
+      e.len = std::uint32_t(nnz);
+      for (Eigen::Index i = 0; i < xhat_.size(); ++i)
+        if (xhat_(i) != 0) pair_pool_.emplace_back(i, xhat_(i));
+    }
+  }
+
   void advance_mixer() {
     auto& h = scan_.state();
-    if (frozen_) {
-      // Ā = 1: h += φ ⊙ (x̂ ⊗ B), φ = input_coefficient(λ = 0, Δ) = Δ (zoh, euler) or 1 (basis).
-      const Discretization<S> disc{w_.disc, S(1)};
-      for (Eigen::Index n = 0; n < B_.size(); ++n) {
-        if (B_(n) == 0) continue;
-        for (Eigen::Index i = 0; i < xhat_.size(); ++i) {
-          if (xhat_(i) == 0) continue;
-          const S& dl = w_.mixer == MixerKind::mamba2 ? delta2_ : delta_(i);
-          h(i, n) += input_coefficient(disc, S(0), dl) * xhat_(i) * B_(n);
-        }
+    if (prep_->frozen) {
+      // Ā = 1: h += (φ ⊙ x̂) ⊗ B with φ = input_coefficient(λ = 0, Δ) = Δ (zoh, euler) or 1 (basis): a rank-1 update
+      // of the live rows over the nonzero B_n, through x̂'s nonzeros when x̂ is sparse; the same products (φ_i x̂_i) B_n
+      // as the scan.
+      const auto& P = *prep_;
+      const Eigen::Index lo = P.live_lo, len = P.live_hi - P.live_lo;
+      const auto x = xhat_.segment(lo, len);
+      nz_.clear();  // the nonzeros of x̂ among the live rows: from the pair cache when it supplied x̂, else found here
+      if (xnz_known_) {
+        for (const Eigen::Index i : xnz_)
+          if (i >= lo && i < lo + len) nz_.push_back(i - lo);
+      } else {
+        for (Eigen::Index i = 0; i < len; ++i)
+          if (x(i) != 0) nz_.push_back(i);
       }
+      if (nz_.empty()) return;
+      const Discretization<S> disc{w_.disc, S(1)};
+      auto phi = [&](Eigen::Index i) -> S {  // input_coefficient(λ = 0, Δ) of live row i
+        if (P.phi.size() > 0) return P.phi(lo + i);
+        if (!P.phi2_tok.empty()) return P.phi2_tok[std::size_t(token_)];
+        return input_coefficient(disc, S(0), delta_(lo + i));
+      };
+      if (4 * Eigen::Index(nz_.size()) <= len) {
+        vals_.resize(nz_.size());
+        for (std::size_t k = 0; k < nz_.size(); ++k) vals_[k] = phi(nz_[k]) * x(nz_[k]);
+        for (Eigen::Index n = 0; n < B_.size(); ++n)
+          if (B_(n) != 0)
+            for (std::size_t k = 0; k < nz_.size(); ++k) h(lo + nz_[k], n) += vals_[k] * B_(n);
+        return;
+      }
+      if (P.phi.size() > 0) v_ = P.phi.segment(lo, len).cwiseProduct(x);
+      else if (!P.phi2_tok.empty()) v_ = P.phi2_tok[std::size_t(token_)] * x;
+      else {
+        v_ = Vec<S>::Zero(len);
+        for (const Eigen::Index i : nz_) v_(i) = phi(i) * x(i);
+      }
+      for (Eigen::Index n = 0; n < B_.size(); ++n)
+        if (B_(n) != 0) h.col(n).segment(lo, len) += v_ * B_(n);
       return;
     }
     if (w_.mixer == MixerKind::delta_t) {
       // Δ_n along the state dimension: with λ constant down each column (checked), Ā_n = exp(−λ_n Δ_n) is computed
       // once per column; the same products as DiagonalScan::step entry by entry.
       const Discretization<S> disc{w_.disc, S(1)};
-      if (column_lambda_) {
+      if (prep_->column_lambda) {
         for (Eigen::Index n = 0; n < h.cols(); ++n) {
           const S& lam = scan_.lambda()(0, n);
           const S a = exp(S(-lam * delta_(n))), phi = input_coefficient(disc, lam, delta_(n));
@@ -275,12 +511,22 @@ private:
       scan_.step([&](Eigen::Index i, Eigen::Index) -> const S& { return delta_(i); }, xhat_, B_);
   }
 
+  std::shared_ptr<const Prepared<S>> prep_;
   const BlockWeights<S>& w_;
   DiagonalScan<S> scan_;
-  bool sparse_ = true, frozen_ = false, const_delta_ = false, column_lambda_ = false;
-  Mat<S> gate_tok_, u_tok_, B_tok_, C_tok_;
-  std::vector<S> delta2_tok_;
-  std::vector<Vec<S>> hist_, hist_u_, hist_B_, hist_C_;
+  bool sparse_ = true;
+  std::vector<Eigen::Index> nz_, xnz_;
+  std::vector<S> vals_;
+  bool xnz_known_ = false;  // xnz_ lists the nonzeros of x̂ (set by the pair cache)
+  Vec<S> v_;
+  std::vector<int> hist_;
+  struct PairEntry {
+    enum State : std::uint8_t { unknown, cached, uncached };
+    std::uint32_t off = 0, len = 0;
+    State state = unknown;
+  };
+  std::vector<PairEntry> pair_;
+  std::vector<std::pair<Eigen::Index, S>> pair_pool_;
   Vec<S> xhat_, delta_, B_, C_;
   S delta2_ = 0;
   int token_ = 0;
