@@ -205,49 +205,65 @@ private:
     bool ok() const { return correct == queries && worst_margin > 0 && undecided == 0; }
   };
   static constexpr std::size_t kMaxTies = 32;
-  template <class S, class Gen>
-  static Sampled<S> sample(const Config<S>& cf, long n, int jobs, Gen&& gen) {
+  // The double-precision pass over n sequences: counts, the worst sequence's index, the first near-ties.
+  struct DoublePass {
+    long correct = 0, queries = 0, dups = 0, near_ties = 0;
+    double margin = std::numeric_limits<double>::infinity();
+    long worst = -1;
+    std::vector<long> ties;
+    void merge(const DoublePass& a) {
+      correct += a.correct;
+      queries += a.queries;
+      dups += a.dups;
+      near_ties += a.near_ties;
+      ties.insert(ties.end(), a.ties.begin(), a.ties.end());
+      if (a.worst >= 0 && (worst < 0 || a.margin < margin || (a.margin == margin && a.worst < worst))) {
+        margin = a.margin;
+        worst = a.worst;
+      }
+    }
+  };
+  template <class Gen> static DoublePass double_pass(const std::shared_ptr<const model::Prepared<double>>& prep, long n, int jobs, Gen& gen) {
     const std::size_t chunks = std::size_t(std::min<long>(n, 64));
-    struct Acc { long correct = 0, queries = 0, dups = 0, near_ties = 0; double margin = std::numeric_limits<double>::infinity(); long worst = -1; std::vector<long> ties; };
-    std::vector<Acc> acc(chunks);
-    const auto prep = std::make_shared<const model::Prepared<double>>(cf.wd, true);
+    std::vector<DoublePass> acc(chunks);
     // One Block per worker (its pair cache carries over), the chunks dealt round-robin: which worker runs a chunk
     // does not change its numbers, so the result does not depend on --jobs.
     const std::size_t workers = std::size_t(std::max(1, std::min<int>(jobs, int(chunks))));
     parallel_for(workers, jobs, [&](std::size_t wk) {
-     model::Block<double> blk(prep);
-     for (std::size_t ch = wk; ch < chunks; ch += workers) {
-      Acc a;
-      for (long i = long(ch); i < n; i += long(chunks)) {
-        const auto s = gen(i);
-        const auto res = mqar::run_sequence(blk, s);
-        a.correct += res.correct;
-        a.queries += long(s.query_pos.size());
-        a.dups += s.duplicate_keys;
-        if (std::abs(res.margin) <= 1e-9 * std::max(res.scale, 1.0)) {
-          ++a.near_ties;
-          if (a.ties.size() < kMaxTies) a.ties.push_back(i);
+      model::Block<double> blk(prep);
+      for (std::size_t ch = wk; ch < chunks; ch += workers) {
+        DoublePass& a = acc[ch];
+        for (long i = long(ch); i < n; i += long(chunks)) {
+          const auto s = gen(i);
+          const auto res = mqar::run_sequence(blk, s);
+          a.correct += res.correct;
+          a.queries += long(s.query_pos.size());
+          a.dups += s.duplicate_keys;
+          if (std::abs(res.margin) <= 1e-9 * std::max(res.scale, 1.0)) {
+            ++a.near_ties;
+            if (a.ties.size() < kMaxTies) a.ties.push_back(i);
+          }
+          if (a.worst < 0 || res.margin < a.margin) { a.margin = res.margin; a.worst = i; }
         }
-        if (a.worst < 0 || res.margin < a.margin) { a.margin = res.margin; a.worst = i; }
       }
-      acc[ch] = std::move(a);
-     }
     });
-    Acc tot;
-    for (const auto& a : acc) {
-      tot.correct += a.correct;
-      tot.queries += a.queries;
-      tot.dups += a.dups;
-      tot.near_ties += a.near_ties;
-      tot.ties.insert(tot.ties.end(), a.ties.begin(), a.ties.end());
-      if (a.worst >= 0 && (tot.worst < 0 || a.margin < tot.margin || (a.margin == tot.margin && a.worst < tot.worst))) {
-        tot.margin = a.margin;
-        tot.worst = a.worst;
-      }
-    }
+    DoublePass tot;
+    for (const auto& a : acc) tot.merge(a);
+    std::sort(tot.ties.begin(), tot.ties.end());
+    return tot;
+  }
+  // Sampled run of one family (`tag` names the generator): the double pass, then the near-ties and the worst
+  // sequence in S. The double pass does not depend on S, so the precision rerun of run_claim takes it from the cache.
+  template <class S, class Gen> Sampled<S> sample(const Config<S>& cf, long n, int jobs, const std::string& tag, Gen&& gen) const {
+    const auto prep = std::make_shared<const model::Prepared<double>>(cf.wd, true);
+    const std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", tag, o_.format, o_.seed, n, cf.mixer, cf.step, cf.K, cf.V, cf.corrected,
+                                         cf.spec.p, cf.spec.p_key, cf.spec.seed, int(cf.spec.sigma), cf.spec.silu_scale, o_.T,
+                                         o_.iid_keys, o_.random_filler);
+    auto it = double_cache_.find(key);
+    if (it == double_cache_.end()) it = double_cache_.emplace(key, double_pass(prep, n, jobs, gen)).first;
+    DoublePass tot = it->second;
     model::Block<S> blk_s(cf.ws);
     model::Block<double> blk_d(prep);
-    std::sort(tot.ties.begin(), tot.ties.end());
     if (tot.ties.size() > kMaxTies) tot.ties.resize(kMaxTies);  // beyond: counted in double (reported as undecided)
     for (long i : tot.ties) {  // near-ties decide the count in the working precision
       const auto s = gen(i);
@@ -272,9 +288,9 @@ private:
     const std::uint64_t fs = family_seed(mqar::Family::random, cf.K, cf.V);
     if (o_.format == "zoology") {
       const mqar::ZoologyTask z{cf.V, cf.K, o_.T, o_.random_filler};
-      return sample(cf, o_.samples, jobs, [&](long i) { return mqar::make_zoology(z, fs + std::uint64_t(i) * 0x2545F4914F6CDD1DULL); });
+      return sample(cf, o_.samples, jobs, "zoology", [&](long i) { return mqar::make_zoology(z, fs + std::uint64_t(i) * 0x2545F4914F6CDD1DULL); });
     }
-    return sample(cf, o_.samples, jobs,
+    return sample(cf, o_.samples, jobs, "random",
                   [&](long i) { return mqar::make_sequence(cf.task, mqar::Family::random, fs + std::uint64_t(i) * 0x2545F4914F6CDD1DULL); });
   }
 
@@ -413,7 +429,7 @@ private:
                 for (auto fam : families) {
                   if (o_.edge_samples == 0 || (fam == mqar::Family::repeated && o_.T < 4 * K)) continue;
                   const std::uint64_t fs = family_seed(fam, K, V);
-                  const auto sm = sample(cf, o_.edge_samples, c.jobs, [&](long i) {
+                  const auto sm = sample(cf, o_.edge_samples, c.jobs, mqar::family_name(fam), [&](long i) {
                     return mqar::make_sequence(cf.task, fam, fs + std::uint64_t(i) * 0x2545F4914F6CDD1DULL);
                   });
                   const double a = add_row(mqar::family_name(fam), sm);
@@ -637,6 +653,7 @@ private:
   }
 
   MqarOptions o_;
+  mutable std::map<std::string, DoublePass> double_cache_;  // double passes by generator and configuration
 };
 
 }  // namespace ssmcheck
