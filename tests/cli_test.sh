@@ -48,12 +48,15 @@ expect 2 "max-d" -- mqar --mixer s4d --kappa 30 --vocab 512 --step 1
 expect 2 "zoology" -- mqar --format zoology --kappa 20 --vocab 32
 expect 1 "VERDICT thm2-mqar-mamba" -- --digits 16 mqar --mixer mamba --kappa 2 --vocab 4 --samples 20 --edge-samples 5
 expect 0 "VERDICT thm2-mqar-mamba Theorem 2: verified" -- --digits 16 mqar --mixer mamba --kappa 2 --vocab 4 --samples 20 --step 1
+# only the labelled corrections run: the theorem as stated is not checked, so never "verified" (exit 1)
+expect 1 "VERDICT thm2-mqar-mamba Theorem 2: weak .*as stated were not checked" -- --digits 16 mqar --mixer mamba --kappa 2 --vocab 4 --samples 20 --step 2 --variant corrected
 expect 2 "n" -- jl --n 1
 expect 2 "trials" -- jl --trials 0
 expect 0 "VERDICT lem4-jl" -- --digits 16 jl --n 16 --trials 20
 expect 2 "w-delta" -- induction --w-delta -1
 expect 2 "disc" -- induction --disc exact
 expect 2 "vocab" -- induction --vocab 2
+expect 1 "VERDICT lem3-induction Lemma 3: weak .*as stated was not checked" -- --digits 16 induction --vocab 3 --w-delta 5 --disc basis --samples 20 --long-T 50 --variant corrected
 expect 2 "n.*1" -- keep-nth --n 0
 expect 2 "n 60 must be <= --T 50" -- keep-nth --n 60 --T 50
 expect 2 "T.*10000000" -- keep-nth --T 20000000

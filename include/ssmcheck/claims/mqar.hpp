@@ -512,9 +512,22 @@ private:
       if (f.scope == "statement") r.verdict = worst(r.verdict, f.verdict);
     // A theorem whose paper weights fail but whose corrected weights are certified holds as an existence statement.
     if (any_fail && all_rescued) r.verdict = Verdict::weak;
-    r.summary = failed == 0 ? fmt::format("the paper's weights are certified to solve MQAR in all {} theorem/step settings checked", total)
-                            : fmt::format("the paper's weights fail or are uncertified in {} of {} theorem/step settings{}", failed, total,
-                                          all_rescued ? "; the labelled corrections are certified for every one" : "");
+    int corr_total = 0, corr_certified = 0;
+    for (const auto& [key, g] : groups)
+      if (std::get<2>(key)) {
+        ++corr_total;
+        if (g.status == Status::certified) ++corr_certified;
+      }
+    if (total == 0) {  // --variant corrected: the statement itself was not run, so it cannot be verified as stated
+      r.verdict = Verdict::weak;
+      r.summary = fmt::format("only the labelled corrected weights were run (--variant corrected), so the theorems as stated were not "
+                              "checked; the corrections are certified in {} of {} theorem/step settings",
+                              corr_certified, corr_total);
+    } else {
+      r.summary = failed == 0 ? fmt::format("the paper's weights are certified to solve MQAR in all {} theorem/step settings checked", total)
+                              : fmt::format("the paper's weights fail or are uncertified in {} of {} theorem/step settings{}", failed, total,
+                                            all_rescued ? "; the labelled corrections are certified for every one" : "");
+    }
     r.tables.push_back(std::move(rows));
     r.tables.push_back(std::move(certs));
     if (!examples.rows.empty()) r.tables.push_back(std::move(examples));
