@@ -1,34 +1,17 @@
-// Runs one registered claim with its subcommand arguments, as the CLI would, at a given precision.
+// Runs one registered claim with its subcommand arguments, as the CLI would, at a given precision. Declared here,
+// defined in claim_runner.cpp: that one file includes the whole claim registry, so a test file includes only the
+// headers it tests and a change to one claim recompiles only its own tests.
 #pragma once
 
-#include <ssmcheck/claims/registry.hpp>
+#include <ssmcheck/claims/claim.hpp>
 
-#include <doctest/doctest.h>
+#include <string>
+#include <vector>
 
 namespace ssmcheck::testing {
 
-inline Report run_command(const std::string& cmd, const std::vector<std::string>& args, int digits, int check_digits = 0) {
-  auto claims = make_claims();
-  Claim* claim = nullptr;
-  for (auto& c : claims)
-    if (c->command() == cmd) claim = c.get();
-  REQUIRE(claim != nullptr);
-  CLI::App app;
-  claim->add_options(*app.add_subcommand(cmd));
-  std::vector<std::string> rev(args.rbegin(), args.rend());
-  rev.push_back(cmd);
-  app.parse(rev);
-  CommonOptions common;
-  common.digits = digits;
-  common.check_digits = check_digits;
-  common.jobs = 2;
-  return run_claim(*claim, common);
-}
+Report run_command(const std::string& cmd, const std::vector<std::string>& args, int digits, int check_digits = 0);
 
-inline const Table& table(const Report& r, const std::string& name) {
-  for (const auto& t : r.tables)
-    if (t.name == name) return t;
-  throw std::runtime_error("no table " + name);
-}
+const Table& table(const Report& r, const std::string& name);
 
 }  // namespace ssmcheck::testing

@@ -1,5 +1,6 @@
 // Lemma 3: the Mamba-DeltaT construction against the task definition, the certified bound, and plain Mamba's failure.
 #include "claim_runner.hpp"
+#include <ssmcheck/claims/induction.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,7 @@
 // Corollary 2: weights from the claim's backward products against a forward simulation through the S6 mixer
 // with one-hot inputs, and the documented behaviour of each realization.
 #include "claim_runner.hpp"
+#include <ssmcheck/engine/mixers.hpp>
 
 #include <doctest/doctest.h>
 

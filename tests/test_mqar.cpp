@@ -1,6 +1,7 @@
 // Theorems 2–4: the certificate against exhaustive enumeration of every input, the Step 1 margins in closed form,
 // the sparse forward pass against the dense one, and the JL matrices against their definition.
 #include "claim_runner.hpp"
+#include <ssmcheck/claims/mqar_construction.hpp>
 
 #include <doctest/doctest.h>
 

@@ -652,9 +652,10 @@ private:
                        "ylabel={smallest certified $d$}, legend pos=outer north east]\n";
     std::vector<std::string> legend;
     std::map<std::string, std::string> series;
+    const std::size_t mixer = t.column("mixer"), vocab = t.column("vocab"), kappa = t.column("kappa"), d = t.column("d");
     for (const auto& row : t.rows)
-      if (row[9].kind == Cell::Kind::integer)
-        series[fmt::format("{} |V|={}", row[0].text, row[4].text)] += fmt::format("({},{}) ", row[3].text, row[9].text);
+      if (row[d].kind == Cell::Kind::integer)
+        series[fmt::format("{} |V|={}", row[mixer].text, row[vocab].text)] += fmt::format("({},{}) ", row[kappa].text, row[d].text);
     for (const auto& [name, coords] : series) {
       fmt::format_to(std::back_inserter(plot), "\\addplot+[mark size=1.5pt] coordinates {{{}}};\n", coords);
       legend.push_back(name);

@@ -4,6 +4,7 @@
 
 #include <ssmcheck/scalar.hpp>
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,12 @@ struct Table {
   std::vector<std::vector<Cell>> rows;
 
   void add(std::vector<Cell> row) { rows.push_back(std::move(row)); }
+  // The index of the column with this key (throws when there is none: a programming error).
+  std::size_t column(const std::string& key) const {
+    for (std::size_t c = 0; c < columns.size(); ++c)
+      if (columns[c].key == key) return c;
+    throw std::logic_error("table " + name + " has no column " + key);
+  }
 };
 
 // A part of a claim (a norm, a discretization, a corrected variant) with its own verdict.
