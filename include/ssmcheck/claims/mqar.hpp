@@ -105,11 +105,12 @@ public:
                                        "distinct keys", K, V));
         for (const auto& m : o_.mixers)
           for (int st : o_.steps) {
+            if (o_.min_size) break;  // --min-size runs Step 2 only and caps its own search at --max-d
             const mqar::Task t = task(K, V);
             const long d = dims(m, st, t.kappa, t.vocab).first;
             if (d > o_.max_d)
               throw InputError(fmt::format("--max-d {}: mixer {} step {} with kappa = {}, |V| = {} has d = {}; raise --max-d "
-                                           "(allowed up to 20000; memory ~ 8 d^2 bytes) or lower kappa/vocab",
+                                           "(allowed up to 20000; the embedding is d x (kappa + |V|) in each precision) or lower kappa/vocab",
                                            o_.max_d, m, st, t.kappa, t.vocab, d));
           }
         if (o_.exhaustive_T > 0) {

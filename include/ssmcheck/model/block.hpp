@@ -2,9 +2,15 @@
 // mixer (S6 / Mamba-2 with its three convolutions / S4D) → optional gate σ_g(W_g x_t + b_g) ⊙ y_t → linear readout
 // with bias. One forward pass for every mixer; the MQAR and induction-head constructions only fill in weights.
 //
-// The scan itself is the engine's DiagonalScan. When every decay rate λ is 0 (Ā = 1: all MQAR constructions) the
-// state update is h += φ(Δ) x̂ ⊗ B, and `Block::advance` adds only the nonzero products of the (typically one-hot)
-// x̂ and B: the same numbers, in the same order per entry, without d·N exponentials of 0 per step.
+// The scan itself is the engine's DiagonalScan. The sparse pass (the default) computes the same logits with less
+// work, all of it derived from the weights once per configuration (`Prepared`, shared by the Blocks of every thread):
+//  - when every λ is 0 (Ā = 1: all MQAR constructions) the state update is h += (φ ⊙ x̂) ⊗ B, a rank-1 update over the
+//    nonzero B_n, through x̂'s nonzeros when x̂ is sparse, and only on the rows that reach the logits;
+//  - with a size-2 convolution x̂_t depends on (x_{t-1}, x_t) alone; its nonzeros are cached per pair when sparse;
+//  - the readout W_o ỹ is taken as W_u (P ỹ) over the distinct nonzero columns of W_o, for all the queries of a
+//    sequence in one matrix product.
+// Per entry the same products as the dense pass; only the summation order of the readout product may differ.
+// `sparse = false` is the straightforward dense pass (the benchmark's reference and the tests' cross-check).
 #pragma once
 
 #include <ssmcheck/engine/mixers.hpp>
