@@ -418,11 +418,11 @@ private:
     xnz_known_ = false;
     const Eigen::Index V = w_.E.cols();
     const int H = int(hist_.size());
-    const std::size_t key = std::size_t(hist_[H - 2] + 1) * std::size_t(V) + std::size_t(hist_.back());
-    if (!sparse_ || w_.conv.K() != 2 || std::size_t(V + 1) * std::size_t(V) > kPairKeys) {
+    if (!sparse_ || w_.conv.K() != 2 || H < 2 || std::size_t(V + 1) * std::size_t(V) > kPairKeys) {
       conv(xhat_, w_.conv, w_.E);
       return;
     }
+    const std::size_t key = std::size_t(hist_[H - 2] + 1) * std::size_t(V) + std::size_t(hist_.back());
     if (pair_.empty()) pair_.assign(std::size_t(V + 1) * std::size_t(V), PairEntry{});
     PairEntry& e = pair_[key];
     if (e.state == PairEntry::cached) {
