@@ -45,6 +45,9 @@ expect 2 "T 20 is too short for kappa = 8" -- mqar --kappa 8 --T 20
 expect 2 "exhaustive-T.*allowed up to 2e6" -- mqar --kappa 3 --vocab 8 --exhaustive-T 20
 expect 2 "silu-search needs --sigma silu" -- mqar --silu-search
 expect 2 "max-d" -- mqar --mixer s4d --kappa 30 --vocab 512 --step 1
+# --min-size runs Step 2 only: the Step 1 size must not be checked against --max-d
+if "$bin" --dry-run mqar --mixer s4d --kappa 30 --vocab 512 --min-size >"$tmp/out" 2>&1; then pass=$((pass+1))
+else echo "FAIL: --min-size rejected for the Step 1 size"; cat "$tmp/out"; fail=$((fail+1)); fi
 expect 2 "zoology" -- mqar --format zoology --kappa 20 --vocab 32
 expect 1 "VERDICT thm2-mqar-mamba" -- --digits 16 mqar --mixer mamba --kappa 2 --vocab 4 --samples 20 --edge-samples 5
 expect 0 "VERDICT thm2-mqar-mamba Theorem 2: verified" -- --digits 16 mqar --mixer mamba --kappa 2 --vocab 4 --samples 20 --step 1
