@@ -79,6 +79,17 @@ inline double rel_diff(const std::string& a, const std::string& b) {
 }
 }  // namespace detail
 
+// A report whose findings check only labelled corrections (e.g. --variant corrected), none the statement itself,
+// has not verified the claim as stated: at best weak. Measurement-only reports (searches) keep their verdict.
+inline void cap_unchecked_statement(Report& r) {
+  bool statement = false, corrected = false;
+  for (const auto& f : r.findings) {
+    statement = statement || f.scope == "statement";
+    corrected = corrected || f.scope == "corrected variant";
+  }
+  if (corrected && !statement) r.verdict = worst(r.verdict, Verdict::weak);
+}
+
 inline int default_check_digits(int digits) { return digits == kDoubleDigits ? 32 : digits + std::max(10, digits / 4); }
 
 // Runs a claim at the requested precision and again at a higher one; the second run supplies the
@@ -87,12 +98,14 @@ inline Report run_claim(const Claim& claim, const CommonOptions& common) {
   claim.validate(common);
   const auto t0 = std::chrono::steady_clock::now();
   Report r = claim.compute(common, common.digits);
+  cap_unchecked_statement(r);
   const int check = common.check_digits < 0 ? default_check_digits(common.digits) : common.check_digits;
   if (check > 0) {
     if (check <= common.digits)
       throw InputError(fmt::format("--check-digits {} must exceed --digits {} (or be 0 to skip the rerun)", check,
                                    common.digits));
-    const Report hi = claim.compute(common, check);
+    Report hi = claim.compute(common, check);
+    cap_unchecked_statement(hi);
     double worst = 0;
     for (std::size_t t = 0; t < r.tables.size() && t < hi.tables.size(); ++t)
       for (std::size_t i = 0; i < r.tables[t].rows.size() && i < hi.tables[t].rows.size(); ++i)

@@ -216,6 +216,12 @@ struct Spec {
   std::uint64_t seed = 1;
 };
 
+// Everything build() depends on, as text: two (task, spec) with the same key give the same weights.
+inline std::string build_key(const Task& t, const Spec& sp) {
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", t.kappa, t.vocab, t.T, t.iid_keys, int(sp.mixer), sp.step, sp.corrected,
+                     int(sp.sigma), sp.silu_scale, sp.p, sp.p_key, sp.seed);
+}
+
 // What a construction is, in words, for the report.
 struct Built {
   std::string reading;  // constants and readings of ambiguous formulas

@@ -132,6 +132,12 @@ template <class S> struct SparseColumns {
   }
 };
 
+// y += A x through sp (A's nonzeros, built when A is sparse) when it was built, as add_matvec otherwise.
+template <class S, class X> void add_matvec(Vec<S>& y, const Mat<S>& A, const SparseColumns<S>& sp, const X& x, bool sparse) {
+  if (sp.empty()) add_matvec(y, A, x, sparse);
+  else sp.add_product(y, x);
+}
+
 // A B, skipping the zero entries of both (the embeddings and the selection matrices of the constructions are
 // sparse; in MPFR the dense product of a d × d identity with the embedding would dominate the run time).
 template <class S> Mat<S> sparse_product(const Mat<S>& A, const Mat<S>& B) {
@@ -265,7 +271,7 @@ template <class S> class Block {
 public:
   explicit Block(const BlockWeights<S>& w, bool sparse = true) : Block(std::make_shared<const Prepared<S>>(w, sparse)) {}
   explicit Block(std::shared_ptr<const Prepared<S>> prep)
-      : prep_(std::move(prep)), w_(*prep_->w), scan_(initial_lambda(w_), Discretization<S>{w_.disc, S(1)}), sparse_(prep_->sparse) {
+      : prep_(std::move(prep)), w_(*prep_->w), scan_(initial_lambda(w_), Discretization<S>{w_.disc, S(1)}) {
     if (prep_->const_delta) delta_ = prep_->delta;
     reset();
   }
@@ -291,16 +297,13 @@ public:
       if (w_.mixer == MixerKind::s6 || w_.mixer == MixerKind::delta_t) {
         if (!prep_->const_delta) {
           Vec<S> z = w_.b_delta;
-          if (prep_->W_delta_sp.empty()) add_matvec(z, w_.W_delta, xhat_, sparse_);
-          else prep_->W_delta_sp.add_product(z, xhat_);
+          add_matvec(z, w_.W_delta, prep_->W_delta_sp, xhat_, sparse());
           delta_ = z.unaryExpr([](const S& v) { return softplus(v); });
         }
         B_ = Vec<S>::Zero(w_.N);  // B = W_B x̂, C = W_C x̂ (14d-e)
-        if (prep_->W_B_sp.empty()) add_matvec(B_, w_.W_B, xhat_, sparse_);
-        else prep_->W_B_sp.add_product(B_, xhat_);
+        add_matvec(B_, w_.W_B, prep_->W_B_sp, xhat_, sparse());
         C_ = Vec<S>::Zero(w_.N);
-        if (prep_->W_C_sp.empty()) add_matvec(C_, w_.W_C, xhat_, sparse_);
-        else prep_->W_C_sp.add_product(C_, xhat_);
+        add_matvec(C_, w_.W_C, prep_->W_C_sp, xhat_, sparse());
       } else {
         if (delta_.size() != w_.d) delta_ = Vec<S>::Ones(w_.d);
         B_ = w_.B_s4d;
@@ -315,7 +318,7 @@ public:
   Vec<S> output() const {
     Vec<S> y = Vec<S>::Zero(w_.d);
     const auto& h = scan_.state();
-    if (!sparse_) y.noalias() = h * C_;  // y_t = h_t C_t (14g)
+    if (!sparse()) y.noalias() = h * C_;  // y_t = h_t C_t (14g)
     else {
       const Eigen::Index lo = prep_->live_lo, len = prep_->live_hi - prep_->live_lo;
       for (Eigen::Index n = 0; n < C_.size(); ++n)
@@ -330,12 +333,12 @@ public:
   // summed by readout column class (Prepared::cls), from the live rows only and, when the gate of the current
   // token is sparse, only where it is nonzero. Each ỹ_i is the same sum Σ_n C_n h_in (times the gate) as output().
   Vec<S> readout_input() const {
-    if (!sparse_) return output();
+    if (!sparse()) return output();
     const auto& P = *prep_;
     const auto& h = scan_.state();
     Vec<S> yc = Vec<S>::Zero(P.W_u.cols());
     const Eigen::Index lo = P.live_lo, len = P.live_hi - P.live_lo;
-    if (w_.gated && !P.gate_nz.empty() && P.gate_sparse[std::size_t(token_)]) {
+    if (w_.gated && P.gate_sparse[std::size_t(token_)]) {
       for (const Eigen::Index i : P.gate_nz[std::size_t(token_)]) {
         if (P.cls[std::size_t(i)] < 0) continue;
         S y = 0;
@@ -361,7 +364,7 @@ public:
   Mat<S> readouts(const Mat<S>& Y) const {
     Mat<S> Z;
     const auto& P = *prep_;
-    if (!sparse_) Z.noalias() = w_.W_o * Y;
+    if (!sparse()) Z.noalias() = w_.W_o * Y;
     else if (P.W_u.cols() == 0) Z = Mat<S>::Zero(P.W_u.rows(), Y.cols());
     else if (P.W_u_sp.empty()) Z.noalias() = P.W_u * Y;
     else {
@@ -379,6 +382,7 @@ public:
   // σ_g(W_g x + b_g) for a token (only when gated).
   auto gate(int token) const { return prep_->gate_tok.col(token); }
   const Prepared<S>& prepared() const { return *prep_; }
+  bool sparse() const { return prep_->sparse; }
 
   // The features of an adjacent token pair (prev = -1: the zero padding before the sequence): with a size-2
   // convolution x̂_t, B_t and C_t depend on (x_{t-1}, x_t) alone. Resets the state.
@@ -418,7 +422,7 @@ private:
     xnz_known_ = false;
     const Eigen::Index V = w_.E.cols();
     const int H = int(hist_.size());
-    if (!sparse_ || w_.conv.K() != 2 || H < 2 || std::size_t(V + 1) * std::size_t(V) > kPairKeys) {
+    if (!sparse() || w_.conv.K() != 2 || H < 2 || std::size_t(V + 1) * std::size_t(V) > kPairKeys) {
       conv(xhat_, w_.conv, w_.E);
       return;
     }
@@ -520,7 +524,6 @@ private:
   std::shared_ptr<const Prepared<S>> prep_;
   const BlockWeights<S>& w_;
   DiagonalScan<S> scan_;
-  bool sparse_ = true;
   std::vector<Eigen::Index> nz_, xnz_;
   std::vector<S> vals_;
   bool xnz_known_ = false;  // xnz_ lists the nonzeros of x̂ (set by the pair cache)
